@@ -1,2 +1,13 @@
 //! report-gen: the 政府信息公开工作年度报告 of a Chinese government agency, from its statistics
 //! workbook to a checked Word report and Excel appendix.
+//!
+//! Data flows one way: the official format ([`format`], [`layout`]) → the workbook reader
+//! ([`workbook`], [`reader`]) → figures and totals ([`figures`], [`statement`]) → checks
+//! ([`checks`], [`diagnostics`]) → outputs.
+
+pub mod format;
+pub mod layout;
+pub mod text;
+pub mod typography;
+
+pub use error::{Error, Result};

@@ -1,0 +1,176 @@
+//! Text as office staff type it: label keys for matching, numbers stored as text, widths.
+//!
+//! Published tables split labels over lines and cells, mix halfwidth and fullwidth punctuation,
+//! and number their rows “1.” or “1、”. Labels are compared by [`key`]: NFKC, no whitespace, no
+//! punctuation, no leading enumeration (reference: "match labels after NFKC normalisation and
+//! after removing whitespace and line breaks").
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Matching key of a label: NFKC, each line's leading enumeration removed, then only letters,
+/// digits and CJK characters kept.
+pub fn key(s: &str) -> String {
+    let nfkc: String = s.nfkc().collect();
+    let mut out = String::with_capacity(nfkc.len());
+    for line in nfkc.split(['\n', '\r']) {
+        for ch in strip_enumeration(line.trim()).chars() {
+            if ch.is_alphanumeric() {
+                out.push(ch);
+            }
+        }
+    }
+    out
+}
+
+/// Removes a leading “一、”, “（一）”, “(1)”, “1.”, “1、” or “1．” from a line.
+fn strip_enumeration(line: &str) -> &str {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
+    let t = line.trim_start();
+    // （一） / (1): NFKC has turned fullwidth parentheses into ASCII ones.
+    if let Some(rest) = t.strip_prefix('(') {
+        if let Some(close) = rest.find(')') {
+            let inner = &rest[..close];
+            if !inner.is_empty() && inner.chars().all(numeral) {
+                return rest[close + 1..].trim_start();
+            }
+        }
+        return t;
+    }
+    let digits_end = t.find(|c: char| !numeral(c)).unwrap_or(t.len());
+    if digits_end == 0 {
+        return t;
+    }
+    let rest = &t[digits_end..];
+    match rest.chars().next() {
+        Some(sep @ ('、' | '.' | '．' | '。' | ',' | ' ')) => {
+            rest[sep.len_utf8()..].trim_start()
+        }
+        _ => t,
+    }
+}
+
+/// How a cell's text reads as a statistics figure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// A number.
+    Number(f64),
+    /// Nothing, or a placeholder such as “/”, “—” or “无” (read as 0 with a warning).
+    Blank,
+    /// Not a number.
+    NotANumber,
+}
+
+/// Parses a figure typed as text: “12”, “１２”, “ 3 ”, “1,234”, “0.5”; placeholders are blank.
+pub fn parse_number(s: &str) -> Parsed {
+    let t: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() || matches!(t.as_str(), "/" | "-" | "—" | "——" | "–" | "无" | "\\") {
+        return Parsed::Blank;
+    }
+    // Thousands separators only in their proper places: “1,234” yes, “1,2” no.
+    let plain = if t.contains(',') {
+        let int = t.split('.').next().unwrap_or("");
+        let int = int.strip_prefix(['-', '+']).unwrap_or(int);
+        let mut groups = int.split(',');
+        let ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.all(|g| g.len() == 3);
+        if !ok {
+            return Parsed::NotANumber;
+        }
+        t.replace(',', "")
+    } else {
+        t
+    };
+    let valid = {
+        let body = plain.strip_prefix(['-', '+']).unwrap_or(&plain);
+        let mut parts = body.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        !(int.is_empty() && frac.is_none_or(str::is_empty))
+            && int.chars().all(|c| c.is_ascii_digit())
+            && frac.is_none_or(|f| f.chars().all(|c| c.is_ascii_digit()))
+    };
+    if !valid {
+        return Parsed::NotANumber;
+    }
+    plain
+        .parse::<f64>()
+        .map_or(Parsed::NotANumber, Parsed::Number)
+}
+
+/// Display width of text in a monospace grid: East Asian wide characters count 2.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// Whether a character is East Asian wide or fullwidth (CJK, fullwidth forms, CJK punctuation).
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD | 0x2014 | 0x201C | 0x201D)
+}
+
+/// Text with control characters (other than line breaks and tabs) removed.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect::<String>()
+        .replace("\r\n", "\n")
+}
+
+/// Formats an amount with two decimals, e.g. 0.00.
+pub fn two_decimals(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_spacing_punctuation_and_numbering() {
+        assert_eq!(key("商业 企业"), "商业企业");
+        assert_eq!(key("社会公益\n组织"), "社会公益组织");
+        assert_eq!(key("（三）不予公开"), "不予公开");
+        assert_eq!(key("(三) 不予公开"), "不予公开");
+        assert_eq!(key("1.属于国家秘密"), "属于国家秘密");
+        assert_eq!(key("1、属于国家秘密"), "属于国家秘密");
+        assert_eq!(key("１．属于国家秘密"), "属于国家秘密");
+        assert_eq!(
+            key("一、本年新收政府信息公开申请数量"),
+            "本年新收政府信息公开申请数量"
+        );
+        assert_eq!(key("3.危及“三安全一稳定”"), "危及三安全一稳定");
+        assert_eq!(key("第二十条第（一）项"), "第二十条第一项");
+        assert_eq!(key("第二十条第(九)项"), "第二十条第九项");
+        assert_eq!(key("本年收费金额（单位：万元）"), "本年收费金额单位万元");
+        assert_eq!(key("三安全"), "三安全");
+        assert_eq!(key("结\n果\n维\n持"), "结果维持");
+    }
+
+    #[test]
+    fn numbers_typed_as_text() {
+        assert_eq!(parse_number("12"), Parsed::Number(12.0));
+        assert_eq!(parse_number("１２"), Parsed::Number(12.0));
+        assert_eq!(parse_number(" 3 "), Parsed::Number(3.0));
+        assert_eq!(parse_number("1,234"), Parsed::Number(1234.0));
+        assert_eq!(parse_number("１，２３４"), Parsed::Number(1234.0));
+        assert_eq!(parse_number("0.35"), Parsed::Number(0.35));
+        assert_eq!(parse_number("-2"), Parsed::Number(-2.0));
+        assert_eq!(parse_number(""), Parsed::Blank);
+        assert_eq!(parse_number("/"), Parsed::Blank);
+        assert_eq!(parse_number("无"), Parsed::Blank);
+        assert_eq!(parse_number("1,2"), Parsed::NotANumber);
+        assert_eq!(parse_number("十二"), Parsed::NotANumber);
+        assert_eq!(parse_number("12%"), Parsed::NotANumber);
+        assert_eq!(parse_number("."), Parsed::NotANumber);
+        assert_eq!(parse_number("1e5"), Parsed::NotANumber);
+    }
+
+    #[test]
+    fn widths_count_chinese_double() {
+        assert_eq!(display_width("总计"), 4);
+        assert_eq!(display_width("a1"), 2);
+        assert_eq!(display_width("（一）"), 6);
+    }
+}

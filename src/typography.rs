@@ -1,0 +1,157 @@
+//! Typography, in one place: GB/T 9704-2012 for the Word report (reference §7) and the fonts of
+//! the Excel workbooks. Writers read these values; none types a font name or a size itself.
+
+/// Points per millimetre-based twip conversions: 1 mm = 1440 / 25.4 twips.
+pub fn mm_to_twips(mm: f64) -> u32 {
+    (mm * 1440.0 / 25.4).round() as u32
+}
+
+/// A4 page width in twips (210 mm).
+pub const PAGE_WIDTH: u32 = 11906;
+/// A4 page height in twips (297 mm).
+pub const PAGE_HEIGHT: u32 = 16838;
+/// Margins in millimetres: top 37, bottom 35, left 28, right 26 (版心 156 × 225 mm).
+pub const MARGINS_MM: Margins = Margins {
+    top: 37.0,
+    bottom: 35.0,
+    left: 28.0,
+    right: 26.0,
+};
+/// Distance of the footer (page number) from the page edge, mm: the 一字线 sits 7 mm below the
+/// text block, whose lower edge is 35 mm above the page edge.
+pub const FOOTER_MM: f64 = 28.0 - 7.0 + 3.0;
+
+/// Page margins in millimetres.
+#[derive(Debug, Clone, Copy)]
+pub struct Margins {
+    /// Top (天头).
+    pub top: f64,
+    /// Bottom.
+    pub bottom: f64,
+    /// Left (订口).
+    pub left: f64,
+    /// Right.
+    pub right: f64,
+}
+
+/// Width of the text block in twips (156 mm).
+pub fn text_width() -> u32 {
+    PAGE_WIDTH - mm_to_twips(MARGINS_MM.left) - mm_to_twips(MARGINS_MM.right)
+}
+
+/// A font with its East Asian face, its Latin face and its size.
+#[derive(Debug, Clone, Copy)]
+pub struct Font {
+    /// East Asian face as Word names it.
+    pub east_asia: &'static str,
+    /// Face for digits and Latin letters.
+    pub latin: &'static str,
+    /// Size in points.
+    pub size: f64,
+    /// Bold.
+    pub bold: bool,
+}
+
+impl Font {
+    /// Size in half-points (Word's w:sz).
+    pub fn half_points(&self) -> usize {
+        (self.size * 2.0).round() as usize
+    }
+}
+
+/// Digits and Latin text everywhere in the report.
+pub const LATIN: &str = "Times New Roman";
+
+/// Title: 方正小标宋简体 二号 (22 pt).
+pub const TITLE: Font = Font {
+    east_asia: "方正小标宋简体",
+    latin: LATIN,
+    size: 22.0,
+    bold: false,
+};
+/// Body: 仿宋_GB2312 三号 (16 pt).
+pub const BODY: Font = Font {
+    east_asia: "仿宋_GB2312",
+    latin: LATIN,
+    size: 16.0,
+    bold: false,
+};
+/// Level-1 headings “一、”: 黑体 三号.
+pub const HEADING1: Font = Font {
+    east_asia: "黑体",
+    latin: LATIN,
+    size: 16.0,
+    bold: false,
+};
+/// Level-2 headings “（一）”: 楷体_GB2312 三号.
+pub const HEADING2: Font = Font {
+    east_asia: "楷体_GB2312",
+    latin: LATIN,
+    size: 16.0,
+    bold: false,
+};
+/// Tables: 宋体 五号 (10.5 pt), single spacing.
+pub const TABLE: Font = Font {
+    east_asia: "宋体",
+    latin: LATIN,
+    size: 10.5,
+    bold: false,
+};
+/// Page numbers “— N —”: 宋体 四号 (14 pt).
+pub const PAGE_NUMBER: Font = Font {
+    east_asia: "宋体",
+    latin: "宋体",
+    size: 14.0,
+    bold: false,
+};
+
+/// Exact line pitch of body text, points (22 lines over the 225 mm text block ≈ 29 pt; offices
+/// use 28–29).
+pub const LINE_PITCH_PT: f64 = 28.0;
+/// First-line indent of body paragraphs, in characters.
+pub const FIRST_LINE_CHARS: u32 = 2;
+
+/// Every East Asian face the report uses, with its fallback on machines without it
+/// (declared in the font table as w:altName).
+pub const FONT_FALLBACKS: [(&str, &str); 5] = [
+    ("方正小标宋简体", "宋体"),
+    ("仿宋_GB2312", "仿宋"),
+    ("楷体_GB2312", "楷体"),
+    ("黑体", "SimHei"),
+    ("宋体", "SimSun"),
+];
+
+/// Excel workbooks: table font.
+pub const XLSX_TABLE: Font = Font {
+    east_asia: "宋体",
+    latin: "宋体",
+    size: 11.0,
+    bold: false,
+};
+/// Excel workbooks: sheet titles.
+pub const XLSX_TITLE: Font = Font {
+    east_asia: "宋体",
+    latin: "宋体",
+    size: 14.0,
+    bold: true,
+};
+/// Excel workbooks: instruction blocks.
+pub const XLSX_NOTE: Font = Font {
+    east_asia: "仿宋",
+    latin: "仿宋",
+    size: 11.0,
+    bold: false,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_block_is_156_mm() {
+        let w = text_width();
+        assert!((8840..=8850).contains(&w), "{w}");
+        assert_eq!(BODY.half_points(), 32);
+        assert_eq!(TABLE.half_points(), 21);
+    }
+}
