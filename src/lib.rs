@@ -5,8 +5,12 @@
 //! ([`workbook`], [`reader`]) → figures and totals ([`figures`], [`statement`]) → checks
 //! ([`checks`], [`diagnostics`]) → outputs.
 
+pub mod diagnostics;
+pub mod error;
+pub mod figures;
 pub mod format;
 pub mod layout;
+pub mod statement;
 pub mod text;
 pub mod typography;
 

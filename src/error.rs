@@ -1,0 +1,157 @@
+//! Everything that stops report-gen, one variant per failure a user can meet.
+//!
+//! Each variant's doc comment states the rule it enforces; its message (Chinese, for office
+//! staff) names the file and says what to do. Data findings that do not stop reading are
+//! [`crate::diagnostics::Diagnostic`]s instead.
+
+use crate::diagnostics::Diagnostic;
+use std::path::PathBuf;
+
+/// A failure of report-gen.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input file cannot be read from disk.
+    #[error("无法读取文件 {path}：{source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+
+    /// Inputs above the size limit (default 50 MB) are refused before reading: a statistics
+    /// workbook is a few dozen kilobytes.
+    #[error("文件 {path} 有 {size} 字节，超过上限 {limit} 字节，未读取。统计表通常只有几十 KB，请确认选对了文件；确需读取请用 --max-input-mb 提高上限。")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// A zip package whose entries would expand beyond the limit is refused before
+    /// decompressing (a zip bomb).
+    #[error(
+        "文件 {path} 解压后将达 {expanded} 字节，超过上限 {limit} 字节，疑似压缩炸弹，未读取。"
+    )]
+    ZipBomb {
+        /// The file.
+        path: PathBuf,
+        /// Total uncompressed size declared by its entries.
+        expanded: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// Password-protected (encrypted) workbooks cannot be read.
+    #[error(
+        "文件 {path} 设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存再试。"
+    )]
+    Encrypted {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// Only .xlsx, .xls and .ods workbooks are read.
+    #[error("文件 {path} 不是可读取的 Excel/WPS 工作簿（.xlsx、.xls、.ods）：{detail}")]
+    NotAWorkbook {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        detail: String,
+    },
+
+    /// A workbook whose contents the spreadsheet reader cannot parse (damaged file).
+    #[error(
+        "工作簿 {path} 已损坏，无法读取：{detail}。请在 Excel/WPS 中打开后另存为 .xlsx 再试。"
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// The reader's message.
+        detail: String,
+    },
+
+    /// A workbook without the three tables of the 2021 format, or in the 2019 trial layout,
+    /// gives no figures: the diagnostics say what is missing.
+    #[error("工作簿 {path} 中没有可用的 2021 版统计表：\n{}", render(.diagnostics))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Why (errors, and warnings found on the way).
+        diagnostics: Vec<Diagnostic>,
+    },
+
+    /// The checks found errors, so nothing was written (use --force to write anyway).
+    #[error("{path} 的数据有 {errors} 个错误，未生成报告。请按上面的提示改正后重试（确需生成可加 --force）。")]
+    DataErrors {
+        /// The input file.
+        path: PathBuf,
+        /// How many errors.
+        errors: usize,
+    },
+
+    /// A narrative template that does not parse or render (undefined name, syntax, too much work).
+    #[error("模板 {name} 第 {line} 行出错：{detail}")]
+    Template {
+        /// Template file name.
+        name: String,
+        /// Line in the template (0 when unknown).
+        line: usize,
+        /// What went wrong.
+        detail: String,
+    },
+
+    /// An output file cannot be written (the temporary file is removed).
+    #[error("无法写入 {path}：{source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+
+    /// A document writer failed to build its file.
+    #[error("生成 {what} 失败：{detail}")]
+    Build {
+        /// Which document.
+        what: &'static str,
+        /// The writer's message.
+        detail: String,
+    },
+
+    /// Arguments that cannot work together, or a path that cannot be used.
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| format!("  {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    /// The process exit code: 1 for invalid data, 2 for unreadable input, usage and I/O.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid { .. } | Error::DataErrors { .. } => 1,
+            _ => 2,
+        }
+    }
+
+    /// The diagnostics carried by this error, if any.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Invalid { diagnostics, .. } => diagnostics,
+            _ => &[],
+        }
+    }
+}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
