@@ -10,8 +10,10 @@ pub mod error;
 pub mod figures;
 pub mod format;
 pub mod layout;
+pub mod reader;
 pub mod statement;
 pub mod text;
 pub mod typography;
+pub mod workbook;
 
 pub use error::{Error, Result};
