@@ -5,6 +5,7 @@
 //! ([`workbook`], [`reader`]) → figures and totals ([`figures`], [`statement`]) → checks
 //! ([`checks`], [`diagnostics`]) → outputs.
 
+pub mod checks;
 pub mod diagnostics;
 pub mod error;
 pub mod figures;

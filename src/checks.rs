@@ -1,0 +1,521 @@
+//! The checking rules of reference §5, each with its id, severity, a message that says what to
+//! fix, and the cells involved.
+//!
+//! | id | rule |
+//! |---|---|
+//! | R-T3-1 | per column: 一 + 二 = 三（七）总计 + 四 |
+//! | R-T3-2 | （七）总计 as written = sum of the result rows |
+//! | R-T3-3 | 总计 column as written = sum of the six applicant columns |
+//! | R-T3-5, R-T4-2, R-T2-1 | figures are whole numbers ≥ 0 (万元 ≥ 0), no blanks (the reader) |
+//! | R-T3-6 | 上年结转 = last year's 结转下年度继续办理, per column (with `--previous`) |
+//! | R-T3-7 | （六）3.其他 stays small |
+//! | R-T3-8 | 逾期未缴费 implies fee notices; 实际收取 ≤ 收费通知总金额 |
+//! | R-T4-1 | each group's 总计 as written = sum of its four results |
+//! | R-T2-2, R-T2-3 | 现行有效件数 continuity with last year (with `--previous`) |
+//! | R-T2-4 | 万元 magnitude |
+//! | R-T2-5 | 规章 only for bodies with rule-making power |
+//! | R-X-3 | report year present and plausible; 成文日期 in the following year, in time |
+//! | R-X-7 | section 五 not empty |
+//! | R-X-8 | a 人民政府 report covers 工作考核、社会评议、责任追究 |
+
+use crate::diagnostics::Diagnostic;
+use crate::format::{
+    self, CellId, SECTION_PROBLEMS, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_COLS, T3_NEW,
+    T3_RESULTS_TOTAL, T3_TOTAL_COL,
+};
+use crate::statement::{AgencyType, Statement};
+
+/// First report year of the 2021 format.
+pub const FIRST_YEAR: i32 = 2021;
+/// 3.其他 above this share of （七）总计 (and at least [`OTHER_MISC_MIN`]) is suspicious.
+pub const OTHER_MISC_SHARE: f64 = 0.10;
+/// Smallest 3.其他 count that R-T3-7 looks at.
+pub const OTHER_MISC_MIN: u64 = 5;
+/// 行政事业性收费 above this many 万元 was probably typed in 元.
+pub const FEES_PLAUSIBLE_WAN: f64 = 1_000_000.0;
+
+/// Runs every rule on a statement (and last year's, for the continuity rules).
+pub fn run(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    written_totals(st, &mut out);
+    balance(st, &mut out);
+    other_misc(st, &mut out);
+    fees(st, &mut out);
+    table_two(st, &mut out);
+    year(st, &mut out);
+    narrative(st, &mut out);
+    if let Some(prev) = previous {
+        continuity(st, prev, &mut out);
+    }
+    out
+}
+
+/// The reader's findings followed by every rule's.
+pub fn all(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
+    let mut d = st.diagnostics.clone();
+    d.extend(run(st, previous));
+    d
+}
+
+/// R-T3-2, R-T3-3, R-T4-1: totals the workbook wrote against the sums of their parts.
+fn written_totals(st: &Statement, out: &mut Vec<Diagnostic>) {
+    for (&id, &written) in &st.written {
+        let computed = st.figures.count(id);
+        if written == computed {
+            continue;
+        }
+        let (rule, parts) = match id {
+            CellId::T3(r, T3_TOTAL_COL) if r != T3_RESULTS_TOTAL => ("R-T3-3", "六类申请人之和"),
+            CellId::T3(T3_RESULTS_TOTAL, T3_TOTAL_COL) => ("R-T3-3", "（七）总计各列之和"),
+            CellId::T3(..) => ("R-T3-2", "（一）至（六）各项办理结果之和"),
+            CellId::T4(_) => ("R-T4-1", "结果维持、结果纠正、其他结果、尚未审结之和"),
+            CellId::T2(_) => continue,
+        };
+        let mut cells = st.cell(id);
+        for p in id.parts().unwrap_or_default() {
+            cells.extend(st.cell(p));
+        }
+        out.push(
+            Diagnostic::error(
+                rule,
+                format!(
+                    "{}填的是 {written}，但{parts}为 {computed}（相差 {}）。",
+                    id.describe(),
+                    written.abs_diff(computed)
+                ),
+            )
+            .at(cells)
+            .hint(format!("总计必须等于{parts}：请改正总计，或核对各分项。")),
+        );
+    }
+}
+
+/// R-T3-1: 一 + 二 = 三（七）总计 + 四 in every column.
+fn balance(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let f = &st.figures;
+    let mut failed = false;
+    for (c, col) in T3_COLS.iter().enumerate() {
+        let [new, carried_in, done, carried_forward] =
+            [T3_NEW, T3_CARRIED_IN, T3_RESULTS_TOTAL, T3_CARRIED_FORWARD].map(|r| f.t3[r][c]);
+        let lhs = new.saturating_add(carried_in);
+        let rhs = done.saturating_add(carried_forward);
+        // The 总计 column is the sum of the others: it only fails when one of them does.
+        if lhs == rhs || (c == T3_TOTAL_COL && failed) {
+            continue;
+        }
+        failed = true;
+        let cells = [T3_NEW, T3_CARRIED_IN, T3_RESULTS_TOTAL, T3_CARRIED_FORWARD]
+            .into_iter()
+            .flat_map(|r| st.cell(CellId::T3(r, c)));
+        out.push(
+            Diagnostic::error(
+                "R-T3-1",
+                format!(
+                    "表三「{}」列不平衡：一、本年新收 {new} + 二、上年结转 {carried_in} = {lhs}，但三、（七）总计 {done} + 四、结转下年度继续办理 {carried_forward} = {rhs}（相差 {}）。",
+                    col.label,
+                    lhs.abs_diff(rhs)
+                ),
+            )
+            .at(cells)
+            .hint("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和。请核对这一列的新收、结转与各项办理结果。"),
+        );
+    }
+}
+
+/// R-T3-7: （六）3.其他 is for rare cases.
+fn other_misc(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let f = &st.figures;
+    let misc = f.t3[format::T3_OTHER_MISC][T3_TOTAL_COL];
+    let total = f.t3[T3_RESULTS_TOTAL][T3_TOTAL_COL];
+    if misc >= OTHER_MISC_MIN && (misc as f64) > OTHER_MISC_SHARE * total as f64 {
+        out.push(
+            Diagnostic::warning(
+                "R-T3-7",
+                format!(
+                    "表三（六）其他处理“3.其他”有 {misc} 件，占办理结果总数 {total} 件的 {:.0}%，偏多。",
+                    100.0 * misc as f64 / total.max(1) as f64
+                ),
+            )
+            .at(st.cell(CellId::T3(format::T3_OTHER_MISC, T3_TOTAL_COL)))
+            .hint("“其他处理”只用于极少数特殊情况；请确认这些申请不属于（一）至（五）或（六）1、2 项。"),
+        );
+    }
+}
+
+/// R-T3-8: 逾期未缴费 needs fee notices; 实际收取 cannot exceed the notices' total.
+fn fees(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let info = &st.info;
+    let unpaid = st.figures.t3[format::T3_UNPAID][T3_TOTAL_COL];
+    if unpaid > 0 && info.fee_notices == 0 {
+        let mut cells = st.cell(CellId::T3(format::T3_UNPAID, T3_TOTAL_COL));
+        cells.extend(st.info_cell("fee_notices"));
+        out.push(
+            Diagnostic::warning(
+                "R-T3-8",
+                format!(
+                    "表三（六）2“申请人逾期未按收费通知要求缴纳费用”有 {unpaid} 件，但基本信息的“发出收费通知件数”为 0。"
+                ),
+            )
+            .at(cells)
+            .hint("因未缴费不再处理，说明发出过收费通知：请填写收费通知件数和金额，报告第六部分会据此说明信息处理费情况。"),
+        );
+    }
+    if info.fee_collected > info.fee_notice_amount {
+        let mut cells = st.info_cell("fee_collected");
+        cells.extend(st.info_cell("fee_notice_amount"));
+        out.push(
+            Diagnostic::error(
+                "R-T3-8",
+                format!(
+                    "“实际收取总金额”{} 元超过了“收费通知总金额”{} 元。",
+                    info.fee_collected, info.fee_notice_amount
+                ),
+            )
+            .at(cells)
+            .hint("实际收取的信息处理费不能多于收费通知载明的金额，请核对。"),
+        );
+    }
+    if info.fee_notices == 0 && info.fee_notice_amount > 0.0 {
+        out.push(
+            Diagnostic::warning(
+                "R-T3-8",
+                format!(
+                    "“收费通知总金额”为 {} 元，但“发出收费通知件数”为 0。",
+                    info.fee_notice_amount
+                ),
+            )
+            .at(st.info_cell("fee_notices")),
+        );
+    }
+}
+
+/// R-T2-4 and R-T2-5.
+fn table_two(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let f = &st.figures;
+    if f.fees >= FEES_PLAUSIBLE_WAN {
+        out.push(
+            Diagnostic::warning(
+                "R-T2-4",
+                format!(
+                    "表二「行政事业性收费」为 {:.2} 万元，数额异常大，可能误按“元”填写。",
+                    f.fees
+                ),
+            )
+            .at(st.cell(CellId::T2(crate::figures::T2_FEES)))
+            .hint("本栏单位是万元：例如 3.5 万元应填 3.5，不是 35000。"),
+        );
+    }
+    let regulations: Vec<CellId> = format::t2_cells()
+        .filter(|c| c.row_item().id == "regulations")
+        .map(|c| CellId::T2(c.index))
+        .collect();
+    if regulations.iter().any(|&id| f.count(id) > 0) {
+        out.push(
+            Diagnostic::warning(
+                "R-T2-5",
+                "表二「规章」有数字：只有有规章制定权的机关（国务院部门、省级人民政府、设区的市级人民政府）才制发规章。",
+            )
+            .at(regulations.iter().flat_map(|&id| st.cell(id)))
+            .hint("如本机关没有规章制定权，规章各栏应填 0；行政规范性文件请填在下一行。"),
+        );
+    }
+}
+
+/// R-X-3: year plausible; 成文日期 in the following year and within the legal deadline.
+fn year(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let Some(y) = st.info.year else {
+        return;
+    };
+    if !(FIRST_YEAR..=2100).contains(&y) {
+        out.push(
+            Diagnostic::error(
+                "R-X-3",
+                format!(
+                    "报告年度 {y} 不在合理范围内：2021 版格式适用于 2021 年度及以后的年度报告。"
+                ),
+            )
+            .at(st.info_cell("year")),
+        );
+        return;
+    }
+    let Some(d) = st.info.date else {
+        return;
+    };
+    let government = st.info.agency_type == Some(AgencyType::Government);
+    let deadline = if government { (3, 31) } else { (1, 31) };
+    if d.year != y + 1 {
+        out.push(
+            Diagnostic::warning(
+                "R-X-3",
+                format!("成文日期 {d} 不在报告年度的次年（{} 年）。", y + 1),
+            )
+            .at(st.info_cell("date"))
+            .hint(format!(
+                "{y} 年度报告应在 {} 年成文并公布，请核对报告年度和成文日期。",
+                y + 1
+            )),
+        );
+    } else if (d.month, d.day) > deadline {
+        out.push(
+            Diagnostic::warning(
+                "R-X-3",
+                format!(
+                    "成文日期 {d} 晚于法定公布时限 {} 年 {} 月 {} 日（{}）。",
+                    y + 1,
+                    deadline.0,
+                    deadline.1,
+                    if government {
+                        "县级以上地方人民政府"
+                    } else {
+                        "政府部门"
+                    }
+                ),
+            )
+            .at(st.info_cell("date"))
+            .hint("《条例》第四十九条规定了年度报告的公布时限。"),
+        );
+    }
+}
+
+/// R-X-7 and R-X-8.
+fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let problems = &st.narrative.sections[SECTION_PROBLEMS];
+    if problems.iter().all(|p| p.paragraphs.is_empty()) {
+        out.push(
+            Diagnostic::warning(
+                "R-X-7",
+                "报告正文中“五、存在的主要问题及改进情况”没有内容。",
+            )
+            .hint("请写明存在的主要问题和改进措施，并说明上一年度问题的整改情况。"),
+        );
+    }
+    if st.info.agency_type == Some(AgencyType::Government) {
+        let all: String = st.narrative.paragraphs().map(|(_, t)| t.as_str()).collect();
+        let heads: String = st
+            .narrative
+            .sections
+            .iter()
+            .flatten()
+            .filter_map(|p| p.heading.as_deref())
+            .collect();
+        let missing: Vec<&str> = format::GOVERNMENT_DUTIES
+            .iter()
+            .filter(|(_, word)| !all.contains(word) && !heads.contains(word))
+            .map(|(duty, _)| *duty)
+            .collect();
+        if !missing.is_empty() {
+            out.push(
+                Diagnostic::error(
+                    "R-X-8",
+                    format!(
+                        "机关类型为人民政府，报告须包括工作考核、社会评议和责任追究结果情况，但报告正文没有写到：{}。",
+                        missing.join("、")
+                    ),
+                )
+                .at(st.info_cell("agency_type"))
+                .hint("《条例》第五十条第（四）项：请在“一、总体情况”的监督保障部分写明。"),
+            );
+        }
+    }
+}
+
+/// R-T3-6, R-T2-2, R-T2-3: continuity with last year's workbook.
+fn continuity(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
+    if let (Some(y), Some(py)) = (st.info.year, prev.info.year) {
+        if py + 1 != y {
+            out.push(
+                Diagnostic::warning(
+                    "R-T3-6",
+                    format!(
+                        "作为上一年度提供的统计表是 {py} 年度的，不是 {} 年度的。",
+                        y - 1
+                    ),
+                )
+                .at(prev
+                    .info_cell("year")
+                    .into_iter()
+                    .map(|c| format!("{}（{}）", c, prev.source))),
+            );
+        }
+    }
+    let (f, p) = (&st.figures, &prev.figures);
+    let mut failed = false;
+    for (c, col) in T3_COLS.iter().enumerate() {
+        let now = f.t3[T3_CARRIED_IN][c];
+        let before = p.t3[T3_CARRIED_FORWARD][c];
+        // As in R-T3-1, the 总计 column only repeats a failing applicant column.
+        if now != before && !(c == T3_TOTAL_COL && failed) {
+            failed = true;
+            let mut cells = st.cell(CellId::T3(T3_CARRIED_IN, c));
+            cells.extend(
+                prev.cell(CellId::T3(T3_CARRIED_FORWARD, c))
+                    .into_iter()
+                    .map(|x| format!("{x}（{}）", prev.source)),
+            );
+            out.push(
+                Diagnostic::error(
+                    "R-T3-6",
+                    format!(
+                        "表三「{}」列：二、上年结转 {now} 件，但上一年度的四、结转下年度继续办理为 {before} 件。",
+                        col.label
+                    ),
+                )
+                .at(cells)
+                .hint("上年结转应等于上一年度报告的结转下年度数；如因机构改革等原因确有不同，请在报告中说明。"),
+            );
+        }
+    }
+    for row in ["regulations", "normative_documents"] {
+        let idx = |col: &str| format::t2_index(row, Some(col)).map(CellId::T2);
+        let (Some(issued), Some(repealed), Some(in_force)) =
+            (idx("issued"), idx("repealed"), idx("in_force"))
+        else {
+            continue;
+        };
+        let label = format::t2_cells()
+            .find(|c| c.row_item().id == row)
+            .map_or("", |c| c.row_item().label);
+        let before = p.count(in_force);
+        let (iss, rep, now) = (f.count(issued), f.count(repealed), f.count(in_force));
+        let expected = (before + iss).checked_sub(rep);
+        if expected != Some(now) {
+            out.push(
+                Diagnostic::warning(
+                    "R-T2-2",
+                    format!(
+                        "表二「{label}」现行有效件数为 {now}，而上年现行有效 {before} + 本年制发 {iss} − 本年废止 {rep} = {}。",
+                        expected.map_or_else(|| "负数".to_string(), |e| e.to_string())
+                    ),
+                )
+                .at(st.cell(in_force).into_iter().chain(st.cell(issued)).chain(st.cell(repealed)))
+                .hint("修改、清理或机构调整可能使数字不连续；如属这种情况，请在报告中说明。"),
+            );
+        }
+        if rep > before + iss {
+            out.push(
+                Diagnostic::warning(
+                    "R-T2-3",
+                    format!(
+                        "表二「{label}」本年废止 {rep} 件，多于上年现行有效 {before} 件与本年制发 {iss} 件之和。"
+                    ),
+                )
+                .at(st.cell(repealed)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statement::{Date, Part};
+
+    fn statement() -> Statement {
+        let mut st = Statement::default();
+        st.info.agency = "测试局".into();
+        st.info.year = Some(2025);
+        st.info.agency_type = Some(AgencyType::Department);
+        st.info.date = Date::new(2026, 1, 20);
+        st.narrative.sections[SECTION_PROBLEMS].push(Part {
+            heading: None,
+            paragraphs: vec!["问题与措施。".into()],
+            cell: None,
+        });
+        st.figures.t3[T3_NEW][0] = 5;
+        st.figures.t3[format::T3_GRANTED][0] = 4;
+        st.figures.t3[T3_CARRIED_FORWARD][0] = 1;
+        st.figures.compute_totals();
+        st
+    }
+
+    fn ids(d: &[Diagnostic]) -> Vec<&'static str> {
+        d.iter().map(|d| d.id).collect()
+    }
+
+    #[test]
+    fn a_balanced_statement_passes() {
+        assert_eq!(ids(&run(&statement(), None)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn unbalanced_column_names_the_column_and_both_sums() {
+        let mut st = statement();
+        st.figures.t3[T3_NEW][0] = 6;
+        st.figures.compute_totals();
+        let d = run(&st, None);
+        assert_eq!(ids(&d), vec!["R-T3-1"]);
+        assert!(
+            d[0].message.contains("「自然人」")
+                && d[0].message.contains("= 6")
+                && d[0].message.contains("= 5")
+        );
+    }
+
+    #[test]
+    fn written_totals_are_compared() {
+        let mut st = statement();
+        st.written.insert(CellId::T4(4), 0);
+        st.figures.t4[0] = 10;
+        st.figures.t4[1] = 1;
+        st.figures.compute_totals();
+        st.written.insert(CellId::T3(T3_NEW, T3_TOTAL_COL), 4);
+        st.written.insert(CellId::T3(T3_RESULTS_TOTAL, 0), 3);
+        let d = run(&st, None);
+        assert_eq!(ids(&d), vec!["R-T3-3", "R-T3-2", "R-T4-1"]);
+        assert!(d[2].message.contains("填的是 0") && d[2].message.contains("为 11"));
+    }
+
+    #[test]
+    fn other_misc_fees_and_table_two() {
+        let mut st = statement();
+        st.figures.t3[format::T3_OTHER_MISC][0] = 5;
+        st.figures.t3[format::T3_UNPAID][0] = 1;
+        st.figures.t3[T3_NEW][0] = 11;
+        st.figures.fees = 3_164_410_000.0;
+        st.figures.t2[0] = 1;
+        st.info.fee_collected = 10.0;
+        st.figures.compute_totals();
+        assert_eq!(
+            ids(&run(&st, None)),
+            vec!["R-T3-7", "R-T3-8", "R-T3-8", "R-T2-4", "R-T2-5"]
+        );
+    }
+
+    #[test]
+    fn year_and_narrative_rules() {
+        let mut st = statement();
+        st.info.date = Date::new(2026, 2, 10);
+        assert_eq!(ids(&run(&st, None)), vec!["R-X-3"]);
+        st.info.agency_type = Some(AgencyType::Government);
+        st.narrative.sections[SECTION_PROBLEMS].clear();
+        assert_eq!(ids(&run(&st, None)), vec!["R-X-7", "R-X-8"]);
+        st.info.year = Some(2019);
+        assert_eq!(ids(&run(&st, None))[0], "R-X-3");
+    }
+
+    #[test]
+    fn continuity_with_last_year() {
+        let st = statement();
+        let mut prev = statement();
+        prev.info.year = Some(2024);
+        prev.figures.t3[T3_CARRIED_FORWARD][0] = 2;
+        prev.figures.t2[2] = 3;
+        prev.figures.compute_totals();
+        let d = run(&st, Some(&prev));
+        assert_eq!(ids(&d), vec!["R-T3-6", "R-T2-2"]);
+        assert!(d[0].message.contains("上年结转 0") && d[0].message.contains("为 2 件"));
+        let mut st2 = statement();
+        st2.figures.t2[4] = 5;
+        st2.figures.t3[T3_CARRIED_IN][0] = 1;
+        st2.figures.t3[format::T3_GRANTED][0] = 5;
+        st2.figures.compute_totals();
+        let mut prev2 = statement();
+        prev2.info.year = Some(2024);
+        let d = run(&st2, Some(&prev2));
+        assert_eq!(ids(&d), vec!["R-T2-2", "R-T2-3"]);
+        prev2.info.year = Some(2023);
+        let d = run(&st2, Some(&prev2));
+        assert_eq!(ids(&d), vec!["R-T3-6", "R-T2-2", "R-T2-3"]);
+        assert_eq!(d[0].severity, crate::diagnostics::Severity::Warning);
+    }
+}
