@@ -11,6 +11,7 @@ pub mod error;
 pub mod figures;
 pub mod format;
 pub mod layout;
+pub mod ooxml;
 pub mod reader;
 pub mod statement;
 pub mod text;
