@@ -6,16 +6,20 @@
 //! ([`checks`], [`diagnostics`]) → outputs.
 
 pub mod checks;
+pub mod cli;
 pub mod diagnostics;
 pub mod error;
 pub mod figures;
 pub mod format;
+pub mod init;
 pub mod layout;
 pub mod ooxml;
+pub mod output;
 pub mod reader;
 pub mod statement;
 pub mod text;
 pub mod typography;
 pub mod workbook;
+pub mod xlsx;
 
 pub use error::{Error, Result};

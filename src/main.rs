@@ -1,1 +1,7 @@
-fn main() {}
+//! The `report-gen` binary: parses the command line and hands it to the library.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    report_gen::cli::run(report_gen::cli::Cli::parse())
+}

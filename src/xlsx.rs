@@ -1,0 +1,327 @@
+//! Drawing the official tables on Excel worksheets, shared by the `init` workbook, the Excel
+//! appendix and the batch roll-up: the same merges, borders, widths, and totals as formulas
+//! whose cached result is the computed figure (so viewers that do not recalculate, and calamine,
+//! show the right number).
+
+use crate::diagnostics::{a1, column_letters};
+use crate::figures::{Figures, Number};
+use crate::format::CellId;
+use crate::layout::{Content, Layout};
+use crate::text::display_width;
+use crate::typography::{Font, XLSX_NOTE, XLSX_TABLE, XLSX_TITLE};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
+use std::collections::BTreeMap;
+
+/// Excel number format of counts.
+pub const COUNT_FORMAT: &str = "0";
+/// Excel number format of 万元 amounts.
+pub const WAN_FORMAT: &str = "0.00";
+/// Line height in points for the table font, used to size rows.
+const LINE_PT: f64 = 14.5;
+
+/// A format with one of our fonts.
+pub fn font_format(font: &Font) -> Format {
+    let mut f = Format::new()
+        .set_font_name(font.east_asia)
+        .set_font_size(font.size);
+    if font.bold {
+        f = f.set_bold();
+    }
+    f
+}
+
+/// The formats of a drawn table.
+#[derive(Debug, Clone)]
+pub struct Formats {
+    /// Column headers and block titles: centred, wrapped, bordered.
+    pub header: Format,
+    /// Row labels: left, wrapped, bordered.
+    pub label: Format,
+    /// Input counts.
+    pub count: Format,
+    /// Input 万元.
+    pub wan: Format,
+    /// Computed totals.
+    pub total: Format,
+}
+
+impl Formats {
+    /// Formats for a table; `inputs_unlocked` makes input cells editable under sheet protection.
+    pub fn new(inputs_unlocked: bool) -> Self {
+        let cell = font_format(&XLSX_TABLE)
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_text_wrap();
+        let number = cell.clone().set_align(FormatAlign::Center);
+        let input = |f: Format| {
+            if inputs_unlocked {
+                f.set_unlocked().set_background_color("#FFFDE7")
+            } else {
+                f
+            }
+        };
+        Formats {
+            header: cell.clone().set_align(FormatAlign::Center),
+            label: cell.clone().set_align(FormatAlign::Left),
+            count: input(number.clone().set_num_format(COUNT_FORMAT)),
+            wan: input(number.clone().set_num_format(WAN_FORMAT)),
+            total: number
+                .set_num_format(COUNT_FORMAT)
+                .set_background_color("#F2F2F2"),
+        }
+    }
+}
+
+/// Where a table was drawn: the sheet cell of every data cell.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// Sheet (row, col) of every data cell.
+    pub cells: BTreeMap<CellId, (u32, u16)>,
+    /// First sheet row of the table.
+    pub top: u32,
+    /// Last sheet row of the table.
+    pub bottom: u32,
+}
+
+impl Placement {
+    /// The A1 address of a data cell.
+    pub fn address(&self, id: CellId) -> Option<String> {
+        self.cells.get(&id).map(|&(r, c)| a1(r, u32::from(c)))
+    }
+
+    /// `=SUM(...)` over a total's parts, as contiguous ranges.
+    pub fn sum_formula(&self, id: CellId) -> Option<String> {
+        let parts = id.parts()?;
+        let mut cells: Vec<(u32, u16)> = parts
+            .iter()
+            .filter_map(|p| self.cells.get(p).copied())
+            .collect();
+        if cells.is_empty() {
+            return None;
+        }
+        cells.sort_unstable();
+        let first = cells.first().copied()?;
+        let last = cells.last().copied()?;
+        let contiguous = cells.len() as u64
+            == (u64::from(last.0 - first.0) + 1) * (u64::from(last.1.saturating_sub(first.1)) + 1)
+            && (first.0 == last.0 || first.1 == last.1);
+        let body = if contiguous {
+            format!(
+                "{}:{}",
+                a1(first.0, u32::from(first.1)),
+                a1(last.0, u32::from(last.1))
+            )
+        } else {
+            cells
+                .iter()
+                .map(|&(r, c)| a1(r, u32::from(c)))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        Some(format!("=SUM({body})"))
+    }
+}
+
+/// Column widths in Excel units for a layout (a Chinese character is about two units).
+pub fn column_widths(layout: &Layout) -> Vec<f64> {
+    layout
+        .widths
+        .iter()
+        .map(|w| (w * 2.2 + 1.5).max(4.0))
+        .collect()
+}
+
+/// Draws `layout` with its top-left corner at (top, left): headers, labels, inputs as numbers,
+/// totals as SUM formulas with cached results. Sets column widths and row heights.
+pub fn draw_table(
+    ws: &mut Worksheet,
+    layout: &Layout,
+    top: u32,
+    left: u16,
+    formats: &Formats,
+    figures: &Figures,
+) -> Result<Placement, XlsxError> {
+    let widths = column_widths(layout);
+    for (i, w) in widths.iter().enumerate() {
+        ws.set_column_width(left + i as u16, *w)?;
+    }
+    let mut placement = Placement {
+        top,
+        bottom: top + layout.rows as u32 - 1,
+        ..Placement::default()
+    };
+    for p in &layout.cells {
+        if let Content::Data(id) = p.content {
+            placement
+                .cells
+                .insert(id, (top + p.row as u32, left + p.col as u16));
+        }
+    }
+    for p in &layout.cells {
+        let (r0, c0) = (top + p.row as u32, left + p.col as u16);
+        let (r1, c1) = (r0 + p.rows as u32 - 1, c0 + p.cols as u16 - 1);
+        match p.content {
+            Content::Data(id) => {
+                let fmt = match (id.is_total(), figures.get(id)) {
+                    (true, _) => &formats.total,
+                    (false, Number::Wan(_)) => &formats.wan,
+                    (false, Number::Count(_)) => &formats.count,
+                };
+                if p.is_merged() {
+                    ws.merge_range(r0, c0, r1, c1, "", fmt)?;
+                }
+                write_figure(ws, r0, c0, id, figures, &placement, fmt)?;
+            }
+            _ => {
+                let text = p.content.text().unwrap_or("");
+                let fmt = if matches!(p.content, Content::Label(_)) {
+                    &formats.label
+                } else {
+                    &formats.header
+                };
+                if p.is_merged() {
+                    ws.merge_range(r0, c0, r1, c1, text, fmt)?;
+                } else {
+                    ws.write_string_with_format(r0, c0, text, fmt)?;
+                }
+            }
+        }
+    }
+    fit_rows(ws, layout, top, &widths)?;
+    Ok(placement)
+}
+
+/// Writes one figure: an input as a number, a total as a formula with its cached result.
+pub fn write_figure(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    id: CellId,
+    figures: &Figures,
+    placement: &Placement,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    let value = figures.get(id);
+    match placement.sum_formula(id) {
+        Some(formula) => {
+            let f = Formula::new(formula).set_result(value.to_string());
+            ws.write_formula_with_format(row, col, f, fmt)?;
+        }
+        None => {
+            ws.write_number_with_format(row, col, value.as_f64(), fmt)?;
+        }
+    }
+    Ok(())
+}
+
+/// Row heights that show every wrapped label (Excel does not size rows of merged cells).
+fn fit_rows(
+    ws: &mut Worksheet,
+    layout: &Layout,
+    top: u32,
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    let mut heights = vec![LINE_PT + 3.0; layout.rows];
+    for p in &layout.cells {
+        let Some(text) = p.content.text() else {
+            continue;
+        };
+        let avail: f64 = widths.iter().skip(p.col).take(p.cols).sum::<f64>() - 1.0;
+        let lines = (display_width(text) as f64 / avail.max(1.0))
+            .ceil()
+            .max(1.0);
+        let share = (lines * LINE_PT + 3.0) / p.rows as f64;
+        for h in heights.iter_mut().skip(p.row).take(p.rows) {
+            *h = h.max(share);
+        }
+    }
+    for (i, h) in heights.iter().enumerate() {
+        ws.set_row_height(top + i as u32, *h)?;
+    }
+    Ok(())
+}
+
+/// Writes a wrapped, merged text block over `cols` columns (instructions, titles); its height
+/// follows the text.
+pub fn text_block(
+    ws: &mut Worksheet,
+    row: u32,
+    cols: (u16, u16),
+    text: &str,
+    fmt: &Format,
+    widths: f64,
+) -> Result<(), XlsxError> {
+    if cols.1 > cols.0 {
+        ws.merge_range(row, cols.0, row, cols.1, text, fmt)?;
+    } else {
+        ws.write_string_with_format(row, cols.0, text, fmt)?;
+    }
+    let lines: f64 = text
+        .split('\n')
+        .map(|l| {
+            (display_width(l) as f64 / (widths - 1.0).max(1.0))
+                .ceil()
+                .max(1.0)
+        })
+        .sum();
+    ws.set_row_height(row, lines * LINE_PT + 4.0)?;
+    Ok(())
+}
+
+/// Print setup shared by every sheet: A4, fit to one page wide, centred, optional landscape.
+pub fn print_setup(ws: &mut Worksheet, landscape: bool) {
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    if landscape {
+        ws.set_landscape();
+    }
+}
+
+/// The format of instruction blocks.
+pub fn note_format() -> Format {
+    font_format(&XLSX_NOTE)
+        .set_text_wrap()
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color("#EEF3FA")
+}
+
+/// The format of sheet titles.
+pub fn title_format() -> Format {
+    font_format(&XLSX_TITLE)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+}
+
+/// Column letters of a 0-based column (re-exported for writers building formulas).
+pub fn letters(col: u16) -> String {
+    column_letters(u32::from(col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Table;
+
+    #[test]
+    fn totals_sum_contiguous_ranges() {
+        let l = Table::T3.layout();
+        let mut p = Placement::default();
+        for c in &l.cells {
+            if let Content::Data(id) = c.content {
+                p.cells.insert(id, (c.row as u32 + 3, c.col as u16));
+            }
+        }
+        assert_eq!(
+            p.sum_formula(CellId::T3(0, 6)).as_deref(),
+            Some("=SUM(D7:I7)")
+        );
+        assert_eq!(
+            p.sum_formula(CellId::T3(23, 0)).as_deref(),
+            Some("=SUM(D9:D29)")
+        );
+        assert_eq!(p.sum_formula(CellId::T3(0, 0)), None);
+    }
+}
