@@ -1,0 +1,8 @@
+//! The integration tests: one binary (it links once), one module per area.
+
+mod util;
+
+mod check;
+mod pasted;
+mod reader;
+mod samples;

@@ -1,0 +1,400 @@
+//! The reader on hand-made workbooks: bad cells, published-table deviations, structural faults,
+//! and the 2019 trial layout. Each finding names its sheet and cell.
+
+use crate::pasted::{paste_table_with, Cell, Paste};
+use crate::samples;
+use report_gen::diagnostics::{Diagnostic, Severity};
+use report_gen::error::Error;
+use report_gen::figures::Figures;
+use report_gen::format::CellId;
+use report_gen::layout::Table;
+use report_gen::statement::Statement;
+use rust_xlsxwriter::{Workbook, Worksheet};
+use std::path::Path;
+
+const T2_AT: (u32, u16) = (4, 1);
+const T3_AT: (u32, u16) = (22, 1);
+const T4_AT: (u32, u16) = (56, 1);
+
+/// Header lines every hand-made workbook carries.
+fn info(ws: &mut Worksheet) {
+    ws.write_string(0, 0, "机关名称：测试局").expect("write");
+    ws.write_string(1, 0, "报告年度：2025").expect("write");
+}
+
+/// One sheet “数据” with the three tables of `figures`, some cells replaced.
+fn workbook(figures: &Figures, overrides: &[(CellId, Cell)]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("数据").expect("name");
+    info(ws);
+    paste_table_with(ws, Table::T2, T2_AT, figures, Paste::PLAIN, overrides);
+    paste_table_with(ws, Table::T3, T3_AT, figures, Paste::PLAIN, overrides);
+    paste_table_with(ws, Table::T4, T4_AT, figures, Paste::PLAIN, overrides);
+    wb.save_to_buffer().expect("workbook")
+}
+
+/// The A1 address where [`workbook`] puts a figure.
+fn address(id: CellId) -> String {
+    let (table, (top, left)) = match id {
+        CellId::T2(_) => (Table::T2, T2_AT),
+        CellId::T3(..) => (Table::T3, T3_AT),
+        CellId::T4(_) => (Table::T4, T4_AT),
+    };
+    let (r, c) = table.layout().position(id).expect("placed");
+    format!(
+        "数据!{}",
+        report_gen::diagnostics::a1(top + r as u32, u32::from(left) + c as u32)
+    )
+}
+
+fn read(bytes: &[u8]) -> Result<Statement, Error> {
+    let path = Path::new("测试.xlsx");
+    let book = report_gen::workbook::parse(path, bytes, Default::default())?;
+    report_gen::reader::from_book(path, &book)
+}
+
+fn findings(bytes: &[u8]) -> Vec<Diagnostic> {
+    let st = read(bytes).expect("reads");
+    report_gen::checks::all(&st, None)
+}
+
+fn invalid(bytes: &[u8]) -> Vec<Diagnostic> {
+    match read(bytes) {
+        Err(Error::Invalid { diagnostics, .. }) => diagnostics,
+        other => panic!("expected invalid, got {other:?}"),
+    }
+}
+
+fn one(d: &[Diagnostic], id: &str) -> Diagnostic {
+    let hits: Vec<&Diagnostic> = d.iter().filter(|x| x.id == id).collect();
+    assert_eq!(hits.len(), 1, "{id} in {d:#?}");
+    hits[0].clone()
+}
+
+#[test]
+fn bad_cells_are_errors_naming_sheet_and_cell() {
+    let f = samples::busy().figures;
+    let cases: Vec<(CellId, Cell, &str, &str)> = vec![
+        (CellId::T3(0, 0), Cell::Number(-2.0), "R-T3-5", "负数"),
+        (CellId::T3(2, 1), Cell::Number(2.5), "R-T3-5", "整数"),
+        (CellId::T3(5, 2), Cell::Text("十二"), "R-T3-5", "“十二”"),
+        (CellId::T3(6, 3), Cell::Bool(true), "R-T3-5", "逻辑值"),
+        (CellId::T3(7, 4), Cell::Date, "R-T3-5", "日期"),
+        (
+            CellId::T3(8, 5),
+            Cell::Formula("=A1/0", "#DIV/0!"),
+            "R-T3-5",
+            "#DIV/0!",
+        ),
+        (
+            CellId::T3(9, 0),
+            Cell::Formula("=#REF!+1", "#REF!"),
+            "R-T3-5",
+            "#REF!",
+        ),
+        (
+            CellId::T3(10, 0),
+            Cell::Formula("=1+1", ""),
+            "R-T3-5",
+            "没有保存计算结果",
+        ),
+        (CellId::T3(11, 0), Cell::Number(2e9), "R-T3-5", "10 亿"),
+        (CellId::T4(0), Cell::Number(-1.0), "R-T4-2", "负数"),
+        (CellId::T2(0), Cell::Number(0.5), "R-T2-1", "整数"),
+        (CellId::T2(9), Cell::Number(-0.5), "R-T2-1", "负数"),
+    ];
+    for (id, cell, rule, words) in cases {
+        let d = findings(&crate::pasted::without_cached_value(
+            &workbook(&f, &[(id, cell.clone())]),
+            "=1+1",
+        ));
+        let hit = d
+            .iter()
+            .find(|x| x.id == rule && x.severity == Severity::Error && x.message.contains(words))
+            .unwrap_or_else(|| panic!("{cell:?} at {id:?}: {d:#?}"));
+        assert_eq!(hit.cells, vec![address(id)], "{cell:?}");
+        assert!(hit.message.starts_with(&id.describe()), "{}", hit.message);
+    }
+}
+
+#[test]
+fn amounts_may_have_decimals_and_text_numbers_read() {
+    let mut f = samples::busy().figures;
+    let d = findings(&workbook(
+        &f,
+        &[
+            (CellId::T2(9), Cell::Number(0.35)),
+            (CellId::T3(0, 0), Cell::Text("３１２")),
+            (CellId::T3(0, 1), Cell::Text(" 45 ")),
+        ],
+    ));
+    assert!(d.iter().all(|x| x.severity == Severity::Warning), "{d:#?}");
+    f.fees = 0.35;
+    let st = read(&workbook(&f, &[(CellId::T3(0, 0), Cell::Text("３１２"))])).expect("reads");
+    assert_eq!(st.figures, f);
+}
+
+#[test]
+fn blank_cells_read_as_zero_with_a_warning_each() {
+    let f = Figures::default();
+    let blanks = [
+        CellId::T3(0, 0),
+        CellId::T3(3, 2),
+        CellId::T4(1),
+        CellId::T2(6),
+    ];
+    let overrides: Vec<(CellId, Cell)> = blanks.iter().map(|&id| (id, Cell::Blank)).collect();
+    let st = read(&workbook(&f, &overrides)).expect("reads");
+    let mut warned: Vec<String> = st
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("空白") && d.severity == Severity::Warning)
+        .flat_map(|d| d.cells.clone())
+        .collect();
+    warned.sort();
+    let mut want: Vec<String> = blanks.iter().map(|&id| address(id)).collect();
+    want.sort();
+    assert_eq!(warned, want);
+    assert_eq!(st.figures, f);
+    // Placeholders “/” and “—” read as 0 with a warning too.
+    let d = findings(&workbook(&f, &[(CellId::T2(0), Cell::Text("/"))]));
+    assert_eq!(one(&d, "R-T2-1").severity, Severity::Warning);
+}
+
+#[test]
+fn written_totals_that_do_not_add_up_are_caught() {
+    // The published case: 行政复议 10/1/0/0 with 总计 0.
+    let mut f = Figures::default();
+    f.t4[..4].copy_from_slice(&[10, 1, 0, 0]);
+    let d = findings(&workbook(&f, &[(CellId::T4(4), Cell::Number(0.0))]));
+    let hit = one(&d, "R-T4-1");
+    assert!(
+        hit.message.contains("填的是 0") && hit.message.contains("为 11"),
+        "{}",
+        hit.message
+    );
+    assert_eq!(hit.cells.first(), Some(&address(CellId::T4(4))));
+    // A wrong 总计 column cell and a wrong （七）总计 cell.
+    let f = samples::busy().figures;
+    let d = findings(&workbook(
+        &f,
+        &[
+            (CellId::T3(0, 6), Cell::Number(400.0)),
+            (CellId::T3(23, 0), Cell::Formula("=SUM(E28:E48)", "300")),
+        ],
+    ));
+    assert!(one(&d, "R-T3-3")
+        .message
+        .contains("填的是 400，但六类申请人之和为 393"));
+    assert!(one(&d, "R-T3-2").message.contains("填的是 300"));
+}
+
+/// Table 三 written by hand: a header and rows of (label, six applicant figures).
+fn custom_t3(ws: &mut Worksheet, top: u32, rows: &[(&str, u64)]) {
+    let heads = [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
+    ws.write_string(top, 1, "申请人情况").expect("write");
+    for (i, h) in heads.iter().enumerate() {
+        ws.write_string(top + 2, 1 + i as u16, *h).expect("write");
+    }
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let r = top + 3 + i as u32;
+        ws.write_string(r, 0, *label).expect("write");
+        for c in 0..6 {
+            ws.write_number(r, 1 + c, *v as f64).expect("write");
+        }
+    }
+}
+
+fn t3_rows() -> Vec<(&'static str, u64)> {
+    report_gen::format::T3_ROWS
+        .iter()
+        .filter(|r| r.id != "results_total")
+        .map(|r| {
+            (
+                r.label(),
+                if r.id == "new" || r.id == "granted" {
+                    1
+                } else {
+                    0
+                },
+            )
+        })
+        .collect()
+}
+
+fn custom(rows: &[(&str, u64)], extra: impl Fn(&mut Worksheet)) -> Vec<u8> {
+    let f = Figures::default();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    info(ws);
+    paste_table_with(ws, Table::T2, T2_AT, &f, Paste::PLAIN, &[]);
+    custom_t3(ws, T3_AT.0, rows);
+    paste_table_with(ws, Table::T4, T4_AT, &f, Paste::PLAIN, &[]);
+    extra(ws);
+    wb.save_to_buffer().expect("workbook")
+}
+
+#[test]
+fn unnumbered_labels_without_merges_and_without_the_total_row_read() {
+    let st = read(&custom(&t3_rows(), |_| {})).expect("reads");
+    assert_eq!(st.figures.t3[0], [1, 1, 1, 1, 1, 1, 6]);
+    assert_eq!(st.figures.t3[23], [1, 1, 1, 1, 1, 1, 6]);
+    assert!(st.diagnostics.iter().any(|d| d.id == "READ-TOTAL-MISSING"));
+}
+
+#[test]
+fn a_single_other_row_counts_as_other_with_a_warning() {
+    let mut rows: Vec<(&str, u64)> = t3_rows();
+    rows.retain(|(l, _)| {
+        !l.contains("申请人无正当理由") && !l.contains("逾期未按") && *l != "3.其他"
+    });
+    rows.insert(20, ("（六）其他处理", 2));
+    rows[0].1 = 3;
+    let st = read(&custom(&rows, |_| {})).expect("reads");
+    assert_eq!(st.figures.t3[22][0], 2);
+    assert_eq!(st.figures.t3[20][0], 0);
+    let d = st
+        .diagnostics
+        .iter()
+        .find(|d| d.id == "READ-DEVIATION")
+        .expect("warned");
+    assert!(d.message.contains("（六）其他处理") && d.message.contains("3.其他"));
+    assert_eq!(d.cells, vec![format!("Sheet1!A{}", T3_AT.0 + 3 + 20 + 1)]);
+}
+
+#[test]
+fn the_old_name_of_normative_documents_reads_with_a_warning() {
+    let bytes = custom(&t3_rows(), |ws| {
+        // Overwrite the 行政规范性文件 label of table 二 with its 2019 name.
+        let (r, c) = Table::T2.layout().position(CellId::T2(3)).expect("placed");
+        ws.write_string(T2_AT.0 + r as u32, T2_AT.1 + c as u16 - 1, "规范性文件")
+            .expect("write");
+        ws.write_number(T2_AT.0 + r as u32, T2_AT.1 + c as u16, 7.0)
+            .expect("write");
+    });
+    let st = read(&bytes).expect("reads");
+    assert_eq!(st.figures.t2[3], 7);
+    let d = st
+        .diagnostics
+        .iter()
+        .find(|d| d.id == "READ-DEVIATION")
+        .expect("warned");
+    assert!(d.message.contains("规范性文件"));
+}
+
+#[test]
+fn rows_out_of_order_read_by_label_with_a_warning() {
+    let mut rows = t3_rows();
+    rows.swap(5, 9);
+    rows.swap(0, 1);
+    let st = read(&custom(&rows, |_| {})).expect("reads");
+    assert_eq!(st.figures.t3[0][0], 1);
+    assert!(st.diagnostics.iter().any(|d| d.id == "READ-ROW-ORDER"));
+}
+
+#[test]
+fn missing_and_duplicated_rows_and_tables_are_errors() {
+    let mut rows = t3_rows();
+    rows.remove(7);
+    let d = invalid(&custom(&rows, |_| {}));
+    assert!(one(&d, "READ-ROW-MISSING")
+        .message
+        .contains("4.保护第三方合法权益"));
+
+    let mut rows = t3_rows();
+    rows.insert(8, rows[7]);
+    let d = invalid(&custom(&rows, |_| {}));
+    assert_eq!(one(&d, "READ-ROW-DUPLICATE").cells.len(), 2);
+
+    let d = invalid(&custom(&t3_rows(), |ws| custom_t3(ws, 90, &t3_rows())));
+    assert!(one(&d, "READ-TABLE-DUPLICATE").message.contains("2 张表三"));
+}
+
+#[test]
+fn a_workbook_without_tables_is_invalid() {
+    let mut wb = Workbook::new();
+    wb.add_worksheet()
+        .write_string(0, 0, "你好")
+        .expect("write");
+    let d = invalid(&wb.save_to_buffer().expect("workbook"));
+    assert_eq!(d[0].id, "READ-NO-TABLE");
+}
+
+/// A workbook in the 2019 trial layout (table 二 with its old columns and rows).
+pub fn layout_2019() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    info(ws);
+    let rows: [&[&str]; 8] = [
+        &["第二十条第（一）项"],
+        &[
+            "信息内容",
+            "本年新制作数量",
+            "本年新公开数量",
+            "对外公开总数量",
+        ],
+        &["规章", "0", "0", "0"],
+        &["规范性文件", "2", "2", "10"],
+        &["第二十条第（五）项"],
+        &["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        &["行政许可", "10", "0", "27"],
+        &["第二十条第（九）项"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(4 + r as u32, c as u16, *v).expect("write");
+        }
+    }
+    custom_t3(ws, 20, &t3_rows());
+    wb.save_to_buffer().expect("workbook")
+}
+
+#[test]
+fn the_2019_layout_is_rejected_naming_its_labels() {
+    let d = invalid(&layout_2019());
+    let hit = one(&d, "R-X-2");
+    for label in [
+        "本年新制作数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "第二十条第（九）项",
+    ] {
+        assert!(hit.message.contains(label), "{}", hit.message);
+    }
+    assert!(hit.message.contains("2019") && hit.message.contains("无法换算"));
+}
+
+#[test]
+fn hidden_sheets_are_skipped_with_a_warning() {
+    let f = samples::busy().figures;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    info(ws);
+    paste_table_with(ws, Table::T2, T2_AT, &f, Paste::PLAIN, &[]);
+    paste_table_with(ws, Table::T3, T3_AT, &f, Paste::PLAIN, &[]);
+    paste_table_with(ws, Table::T4, T4_AT, &f, Paste::PLAIN, &[]);
+    let old = wb.add_worksheet().set_name("去年").expect("name");
+    paste_table_with(
+        old,
+        Table::T3,
+        T3_AT,
+        &Figures::default(),
+        Paste::PLAIN,
+        &[],
+    );
+    old.set_hidden(true);
+    let st = read(&wb.save_to_buffer().expect("workbook")).expect("reads");
+    assert_eq!(st.figures, f);
+    assert!(st
+        .diagnostics
+        .iter()
+        .any(|d| d.id == "READ-HIDDEN" && d.message.contains("去年")));
+}
