@@ -25,6 +25,48 @@ use crate::format::{
 };
 use crate::statement::{AgencyType, Statement};
 
+/// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
+pub const RULES: [(&str, &str); 33] = [
+    ("R-T3-1", "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理"),
+    ("R-T3-2", "表三每一列：（七）总计 = （一）至（六）各项办理结果之和"),
+    ("R-T3-3", "表三每一行：“总计”列 = 六类申请人之和"),
+    ("R-T3-5", "表三各数为不小于 0 的整数，不留空"),
+    ("R-T3-6", "表三每一列：二、上年结转 = 上一年度四、结转下年度继续办理（提供上年统计表时）"),
+    ("R-T3-7", "（六）其他处理“3.其他”只用于极少数情况"),
+    ("R-T3-8", "有逾期未缴费的申请就应有收费通知；实际收取不超过收费通知金额"),
+    ("R-T4-1", "表四每一组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计"),
+    ("R-T4-2", "表四各数为不小于 0 的整数，不留空"),
+    ("R-T2-1", "表二件数为不小于 0 的整数，收费金额为不小于 0 的万元数，不留空"),
+    ("R-T2-2", "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止（提供上年统计表时）"),
+    ("R-T2-3", "本年废止件数不超过上年现行有效与本年制发之和（提供上年统计表时）"),
+    ("R-T2-4", "行政事业性收费的数额合理（单位是万元，不是元）"),
+    ("R-T2-5", "只有有规章制定权的机关填写规章"),
+    ("R-X-2", "统计表是 2021 年格式，不是 2019 年试行格式"),
+    ("R-X-3", "报告年度是合理的四位年份；成文日期在次年的法定时限内"),
+    ("R-X-4", "报告正文中的数字与统计表一致"),
+    ("R-X-7", "“五、存在的主要问题及改进情况”有内容"),
+    ("R-X-8", "人民政府的报告包括工作考核、社会评议和责任追究结果情况"),
+    ("INFO-AGENCY", "填写了机关名称"),
+    ("INFO-TYPE", "机关类型为人民政府或政府部门"),
+    ("INFO-DATE", "成文日期已填写且可识别"),
+    ("INFO-FEE", "信息处理费各数为不小于 0 的数字"),
+    ("READ-NO-TABLE", "工作簿中有统计表"),
+    ("READ-TABLE-MISSING", "表二、表三、表四齐全"),
+    ("READ-TABLE-DUPLICATE", "每张表只出现一次"),
+    ("READ-ROW-MISSING", "表中各行齐全"),
+    ("READ-ROW-DUPLICATE", "每一行只出现一次"),
+    ("READ-ROW-ORDER", "各行按年报格式的顺序排列"),
+    ("READ-TOTAL-MISSING", "表中有总计行和总计列"),
+    ("READ-DEVIATION", "行名与 2021 格式一致（常见偏差已按规定读取）"),
+    ("READ-NARRATIVE", "报告正文表可以读取"),
+    ("READ-HIDDEN", "没有被忽略的隐藏工作表"),
+];
+
+/// The rule in words for a diagnostic id.
+pub fn rule(id: &str) -> Option<&'static str> {
+    RULES.iter().find(|(r, _)| *r == id).map(|(_, words)| *words)
+}
+
 /// First report year of the 2021 format.
 pub const FIRST_YEAR: i32 = 2021;
 /// 3.其他 above this share of （七）总计 (and at least [`OTHER_MISC_MIN`]) is suspicious.
@@ -426,6 +468,29 @@ mod tests {
         st.figures.t3[T3_CARRIED_FORWARD][0] = 1;
         st.figures.compute_totals();
         st
+    }
+
+    #[test]
+    fn every_id_in_the_sources_is_a_listed_rule() {
+        let sources = [
+            include_str!("checks.rs"),
+            include_str!("reader.rs"),
+            include_str!("cli.rs"),
+        ];
+        for src in sources {
+            for (i, _) in src.match_indices("Diagnostic::") {
+                let rest = &src[i..];
+                let Some(open) = rest.find('"') else { continue };
+                let id: String = rest[open + 1..].chars().take_while(|c| *c != '"').collect();
+                if id.starts_with("R-") || id.starts_with("READ-") || id.starts_with("INFO-") {
+                    assert!(rule(&id).is_some(), "{id} is not in RULES");
+                }
+            }
+        }
+        let mut ids: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
     }
 
     fn ids(d: &[Diagnostic]) -> Vec<&'static str> {

@@ -62,10 +62,8 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
         diags.extend(r.diags.into_iter().filter(|d| d.id != "READ-TABLE-MISSING"));
         return Err(invalid(diags));
     }
-    if r.diags
-        .iter()
-        .any(|d| d.is_error() && d.id.starts_with("READ-") && d.id != "READ-INFO")
-    {
+    // Structural faults (missing or duplicated tables and rows) leave no usable figures.
+    if r.diags.iter().any(|d| d.is_error() && d.id.starts_with("READ-")) {
         return Err(invalid(r.diags));
     }
     r.info();
