@@ -26,7 +26,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 33] = [
+pub const RULES: [(&str, &str); 34] = [
     ("R-T3-1", "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理"),
     ("R-T3-2", "表三每一列：（七）总计 = （一）至（六）各项办理结果之和"),
     ("R-T3-3", "表三每一行：“总计”列 = 六类申请人之和"),
@@ -45,6 +45,7 @@ pub const RULES: [(&str, &str); 33] = [
     ("R-X-3", "报告年度是合理的四位年份；成文日期在次年的法定时限内"),
     ("R-X-4", "报告正文中的数字与统计表一致"),
     ("R-X-7", "“五、存在的主要问题及改进情况”有内容"),
+    ("TEXT-PART", "“一、总体情况”写到了主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面"),
     ("R-X-8", "人民政府的报告包括工作考核、社会评议和责任追究结果情况"),
     ("INFO-AGENCY", "填写了机关名称"),
     ("INFO-TYPE", "机关类型为人民政府或政府部门"),
@@ -86,6 +87,7 @@ pub fn run(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
     table_two(st, &mut out);
     year(st, &mut out);
     narrative(st, &mut out);
+    narrative_figures(st, &mut out);
     if let Some(prev) = previous {
         continuity(st, prev, &mut out);
     }
@@ -319,8 +321,30 @@ fn year(st: &Statement, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// R-X-7 and R-X-8.
+/// R-X-7, R-X-8 and the five standard parts of 一、总体情况.
 fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let overview = &st.narrative.sections[format::SECTION_OVERVIEW];
+    for std in &format::OVERVIEW_PARTS {
+        let matching: Vec<&crate::statement::Part> = overview
+            .iter()
+            .filter(|p| p.heading.as_deref().is_some_and(|h| std.keywords.iter().any(|k| h.contains(k))))
+            .collect();
+        if matching.iter().any(|p| !p.paragraphs.is_empty()) {
+            continue;
+        }
+        let (message, cells) = match matching.first() {
+            Some(p) => (
+                format!("“一、总体情况”的“{}”部分没有正文，报告中将略去这一部分。", p.heading.as_deref().unwrap_or(std.name)),
+                p.cell.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            ),
+            None => (format!("“一、总体情况”没有写到“{}”方面。", std.name), Vec::new()),
+        };
+        out.push(
+            Diagnostic::warning("TEXT-PART", message)
+                .at(cells)
+                .hint("2021 年报格式要求总体情况包括主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面。"),
+        );
+    }
     let problems = &st.narrative.sections[SECTION_PROBLEMS];
     if problems.iter().all(|p| p.paragraphs.is_empty()) {
         out.push(
@@ -357,6 +381,144 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
                 .at(st.info_cell("agency_type"))
                 .hint("《条例》第五十条第（四）项：请在“一、总体情况”的监督保障部分写明。"),
             );
+        }
+    }
+}
+
+/// A phrase of the agency's text that states a table figure (rule R-X-4).
+struct Claim {
+    /// Any of these, followed closely by “N件”.
+    words: &'static [&'static str],
+    /// The table figure it states, as office staff know it.
+    what: &'static str,
+    /// The values that agree with the tables (some wordings allow two readings).
+    values: fn(&crate::figures::Figures) -> Vec<u64>,
+}
+
+fn t2_count(f: &crate::figures::Figures, row: &str, col: Option<&str>) -> u64 {
+    format::t2_index(row, col).map_or(0, |i| f.count(CellId::T2(i)))
+}
+
+const CLAIMS: [Claim; 11] = [
+    Claim {
+        words: &["收到政府信息公开申请", "受理政府信息公开申请", "新收政府信息公开申请", "收到依申请公开申请"],
+        what: "表三「一、本年新收」总计",
+        // “收到N件” sometimes counts the carried-over applications too.
+        values: |f| vec![f.t3[T3_NEW][T3_TOTAL_COL], f.t3[T3_NEW][T3_TOTAL_COL] + f.t3[T3_CARRIED_IN][T3_TOTAL_COL]],
+    },
+    Claim {
+        words: &["上年结转"],
+        what: "表三「二、上年结转」总计",
+        values: |f| vec![f.t3[T3_CARRIED_IN][T3_TOTAL_COL]],
+    },
+    Claim {
+        words: &["办结", "办理完毕"],
+        what: "表三「（七）总计」",
+        values: |f| vec![f.t3[T3_RESULTS_TOTAL][T3_TOTAL_COL]],
+    },
+    Claim {
+        words: &["结转下年度"],
+        what: "表三「四、结转下年度继续办理」总计",
+        values: |f| vec![f.t3[T3_CARRIED_FORWARD][T3_TOTAL_COL]],
+    },
+    Claim {
+        words: &["行政复议"],
+        what: "表四「行政复议」总计",
+        values: |f| vec![f.t4[format::T4_TOTAL]],
+    },
+    Claim {
+        words: &["行政诉讼"],
+        what: "表四「行政诉讼」两项总计之和",
+        values: |f| vec![f.t4[5 + format::T4_TOTAL] + f.t4[10 + format::T4_TOTAL]],
+    },
+    Claim {
+        words: &["制发行政规范性文件", "制发规范性文件", "印发行政规范性文件", "印发规范性文件"],
+        what: "表二「行政规范性文件」「本年制发件数」",
+        values: |f| vec![t2_count(f, "normative_documents", Some("issued"))],
+    },
+    Claim {
+        words: &["现行有效"],
+        what: "表二「行政规范性文件」「现行有效件数」",
+        values: |f| vec![t2_count(f, "normative_documents", Some("in_force")), t2_count(f, "regulations", Some("in_force")) + t2_count(f, "normative_documents", Some("in_force"))],
+    },
+    Claim {
+        words: &["行政许可"],
+        what: "表二「行政许可」",
+        values: |f| vec![t2_count(f, "licensing", None)],
+    },
+    Claim {
+        words: &["行政处罚"],
+        what: "表二「行政处罚」",
+        values: |f| vec![t2_count(f, "penalty", None)],
+    },
+    Claim {
+        words: &["行政强制"],
+        what: "表二「行政强制」",
+        values: |f| vec![t2_count(f, "coercion", None)],
+    },
+];
+
+/// The number right after `rest`'s start: at most a few characters (“共”, “共计”, “数量为”)
+/// before “N件”; `None` when punctuation comes first or no 件 follows.
+fn stated_number(rest: &str) -> Option<u64> {
+    use unicode_normalization::UnicodeNormalization;
+    let t: String = rest.nfkc().collect();
+    let start = t.find(|c: char| c.is_ascii_digit())?;
+    let lead = &t[..start];
+    if lead.chars().count() > 4 || lead.contains(|c: char| ",.;:、()。".contains(c)) {
+        return None;
+    }
+    let body = &t[start..];
+    let end = body.find(|c: char| !(c.is_ascii_digit() || c == ',')).unwrap_or(body.len());
+    if !body[end..].starts_with('件') {
+        return None;
+    }
+    body[..end].replace(',', "").parse().ok()
+}
+
+/// R-X-4: figures the agency's own text states must agree with the tables.
+fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let f = &st.figures;
+    for (part, paragraph) in st.narrative.paragraphs() {
+        for sentence in paragraph.split_inclusive(['。', '；', '！', '？']) {
+            let cell = part.cell.iter().map(|c| c.to_string());
+            if sentence.contains("未收到") && sentence.contains("申请") && !sentence.contains("未收到新") {
+                let new = f.t3[T3_NEW][T3_TOTAL_COL];
+                if new > 0 {
+                    out.push(
+                        Diagnostic::warning(
+                            "R-X-4",
+                            format!("报告正文“{}”说未收到申请，但表三「一、本年新收」总计为 {new} 件。", sentence.trim()),
+                        )
+                        .at(cell.clone())
+                        .hint("请改正正文或统计表，使两者一致。"),
+                    );
+                }
+            }
+            for claim in &CLAIMS {
+                for word in claim.words {
+                    for (i, _) in sentence.match_indices(word) {
+                        let Some(n) = stated_number(&sentence[i + word.len()..]) else { continue };
+                        let values = (claim.values)(f);
+                        if values.contains(&n) {
+                            continue;
+                        }
+                        out.push(
+                            Diagnostic::warning(
+                                "R-X-4",
+                                format!(
+                                    "报告正文“{}”写的是 {n} 件，但{}为 {} 件。",
+                                    sentence.trim(),
+                                    claim.what,
+                                    values.first().copied().unwrap_or(0)
+                                ),
+                            )
+                            .at(cell.clone())
+                            .hint("请改正正文或统计表，使两者一致。"),
+                        );
+                    }
+                }
+            }
         }
     }
 }
@@ -482,7 +644,7 @@ mod tests {
                 let rest = &src[i..];
                 let Some(open) = rest.find('"') else { continue };
                 let id: String = rest[open + 1..].chars().take_while(|c| *c != '"').collect();
-                if id.starts_with("R-") || id.starts_with("READ-") || id.starts_with("INFO-") {
+                if ["R-", "READ-", "INFO-", "TEXT-"].iter().any(|p| id.starts_with(p)) {
                     assert!(rule(&id).is_some(), "{id} is not in RULES");
                 }
             }
@@ -556,6 +718,28 @@ mod tests {
         assert_eq!(ids(&run(&st, None)), vec!["R-X-7", "R-X-8"]);
         st.info.year = Some(2019);
         assert_eq!(ids(&run(&st, None))[0], "R-X-3");
+    }
+
+    #[test]
+    fn narrative_figures_must_match_the_tables() {
+        let mut st = statement();
+        let say = |st: &mut Statement, text: &str| {
+            st.narrative.sections[0] = vec![Part {
+                heading: None,
+                paragraphs: vec![text.to_string()],
+                cell: None,
+            }];
+        };
+        say(&mut st, "本年度共收到政府信息公开申请5件，上年结转0件，办结4件，结转下年度1件。");
+        assert_eq!(ids(&run(&st, None)), Vec::<&str>::new());
+        say(&mut st, "本年度，共受理政府信息公开申请2件。被申请行政复议1件。制发规范性文件共计３件。");
+        let d = run(&st, None);
+        assert_eq!(ids(&d), vec!["R-X-4", "R-X-4", "R-X-4"]);
+        assert!(d[0].message.contains("“本年度，共受理政府信息公开申请2件。”写的是 2 件，但表三「一、本年新收」总计为 5 件"), "{}", d[0].message);
+        assert!(d[1].message.contains("表四「行政复议」总计为 0 件"));
+        assert!(d[2].message.contains("写的是 3 件"));
+        say(&mut st, "全年未收到政府信息公开申请。培训4次，发布信息128篇，行政许可决定在网上公开。");
+        assert_eq!(ids(&run(&st, None)), vec!["R-X-4"]);
     }
 
     #[test]

@@ -5,9 +5,9 @@
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::error::{Error, Result};
-use crate::statement::Statement;
 use crate::workbook::Limits;
-use crate::{checks, init, output, reader};
+use crate::narrative::Templates;
+use crate::{init, output, report};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -53,6 +53,9 @@ struct ReportArgs {
     /// 即使有错误也生成报告（错误照样列出）。
     #[arg(long)]
     force: bool,
+    /// 用此文件夹中的同名模板（title.j2、preamble.j2 等）替换内置模板。
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -144,18 +147,6 @@ fn init_command(a: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads a workbook and runs every check; `Err` only when it cannot be read at all.
-pub fn read_and_check(
-    data: &Path,
-    previous: Option<&Path>,
-    limits: Limits,
-) -> Result<(Statement, Vec<Diagnostic>)> {
-    let st = reader::read(data, limits)?;
-    let prev = previous.map(|p| reader::read(p, limits)).transpose()?;
-    let diagnostics = checks::all(&st, prev.as_ref());
-    Ok((st, diagnostics))
-}
-
 /// What `check --format json` prints.
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -172,7 +163,8 @@ struct CheckJson<'a> {
 }
 
 fn check_command(a: &CheckArgs) -> u8 {
-    let result = read_and_check(&a.data, a.previous.as_deref(), a.limits.limits());
+    let result = report::check(&a.data, a.previous.as_deref(), a.limits.limits())
+        .map(|c| (c.statement, c.diagnostics));
     let file = a.data.display().to_string();
     match (a.format, result) {
         (OutputFormat::Text, Ok((st, diags))) => {
@@ -225,8 +217,36 @@ fn report_command(a: &ReportArgs) -> Result<()> {
             "请给出统计表文件，例如：report-gen 统计表.xlsx -o 年度报告.docx（report-gen --help 查看全部用法）".into(),
         ));
     };
-    let _ = (&a.output, &a.previous, a.force, data);
-    Err(Error::Usage(
-        "生成 Word 报告的功能尚未完成；目前可用 report-gen check 核对统计表、report-gen init 生成空白统计表。".into(),
-    ))
+    let templates = Templates::load(a.templates.as_deref())?;
+    let checked = report::check(data, a.previous.as_deref(), a.limits.limits())?;
+    let st = &checked.statement;
+    let year = st.info.year.map_or(String::new(), |y| format!(" {y} 年度"));
+    println!("{}：{}{year}", data.display(), st.info.agency);
+    print!("{}", diagnostics::render_text(&checked.diagnostics));
+    let (errors, _) = diagnostics::counts(&checked.diagnostics);
+    if errors > 0 && !a.force {
+        return Err(Error::DataErrors {
+            path: data.clone(),
+            errors,
+        });
+    }
+    let docx_path = a.output.clone().unwrap_or_else(|| PathBuf::from(report::default_name(st)));
+    if same_file(&docx_path, data) {
+        return Err(Error::Usage(format!("输出文件 {} 就是输入的统计表，未覆盖。", docx_path.display())));
+    }
+    let docs = report::build(&checked, &templates)?;
+    output::write_atomic(&docx_path, &docs.docx)?;
+    eprintln!("已生成：{}", docx_path.display());
+    if errors > 0 {
+        eprintln!("注意：统计表有 {errors} 个错误，报告是按 --force 生成的，发布前务必改正。");
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }

@@ -13,12 +13,15 @@ pub mod figures;
 pub mod format;
 pub mod init;
 pub mod layout;
+pub mod narrative;
 pub mod ooxml;
 pub mod output;
 pub mod reader;
+pub mod report;
 pub mod statement;
 pub mod text;
 pub mod typography;
+pub mod word;
 pub mod workbook;
 pub mod xlsx;
 

@@ -27,9 +27,51 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Longest file name we make, in characters (a CJK character is 3 bytes of the usual 255).
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// A file name from text (an agency name): no path separators, no `..`, no characters Windows
+/// forbids, no control characters, not hidden, not too long, never empty.
+pub fn safe_file_name(text: &str) -> String {
+    let mut s: String = text
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    while s.contains("..") {
+        s = s.replace("..", "_");
+    }
+    let s: String = s
+        .trim_matches(|c: char| c.is_whitespace() || c == '.')
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect();
+    let s = s.trim_end_matches(|c: char| c.is_whitespace() || c == '.').to_string();
+    if s.is_empty() {
+        "未命名".to_string()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_stay_in_their_folder() {
+        assert_eq!(safe_file_name("伊美区教育局"), "伊美区教育局");
+        assert_eq!(safe_file_name("a/b\\c:d"), "a_b_c_d");
+        assert_eq!(safe_file_name("../../etc/passwd"), "____etc_passwd");
+        assert_eq!(safe_file_name("..\\x"), "__x");
+        assert_eq!(safe_file_name(".hidden"), "hidden");
+        assert_eq!(safe_file_name("   "), "未命名");
+        assert_eq!(safe_file_name(&"局".repeat(300)).chars().count(), MAX_NAME_CHARS);
+        assert!(!safe_file_name("a\u{0}b\nc").contains(['\u{0}', '\n']));
+    }
 
     #[test]
     fn writes_and_leaves_no_temporary_file() {

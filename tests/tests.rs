@@ -6,3 +6,4 @@ mod check;
 mod pasted;
 mod reader;
 mod samples;
+mod word;

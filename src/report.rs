@@ -1,0 +1,55 @@
+//! The whole job for one workbook: read it, check it, build the Word report (and the Excel
+//! appendix). The main command and the batch both call [`build`], so a report made in batch is
+//! byte-identical to the one the main command makes.
+
+use crate::diagnostics::Diagnostic;
+use crate::error::Result;
+use crate::narrative::Templates;
+use crate::statement::Statement;
+use crate::{checks, reader, word};
+use std::path::Path;
+
+/// A workbook read and checked.
+pub struct Checked {
+    /// What it states.
+    pub statement: Statement,
+    /// Everything the reader and the checks found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Reads `data` (and last year's workbook) and runs every check.
+pub fn check(data: &Path, previous: Option<&Path>, limits: crate::workbook::Limits) -> Result<Checked> {
+    let statement = reader::read(data, limits)?;
+    let prev = previous.map(|p| reader::read(p, limits)).transpose()?;
+    let diagnostics = checks::all(&statement, prev.as_ref());
+    Ok(Checked {
+        statement,
+        diagnostics,
+    })
+}
+
+/// The documents of one report.
+pub struct Documents {
+    /// The Word report.
+    pub docx: Vec<u8>,
+}
+
+/// Builds the documents of a checked workbook.
+pub fn build(checked: &Checked, templates: &Templates) -> Result<Documents> {
+    let docx = word::document(&checked.statement, templates)?;
+    Ok(Documents { docx })
+}
+
+/// The report's default file name: `<机关名称>-<YYYY>年政府信息公开工作年度报告.docx`, made safe.
+pub fn default_name(st: &Statement) -> String {
+    let year = st.info.year.map_or(String::new(), |y| format!("{y}年"));
+    let agency = if st.info.agency.trim().is_empty() { "未命名机关" } else { st.info.agency.trim() };
+    format!("{}.docx", crate::output::safe_file_name(&format!("{agency}-{year}政府信息公开工作年度报告")))
+}
