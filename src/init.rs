@@ -8,14 +8,14 @@
 use crate::figures::Figures;
 use crate::format::{
     self, CellId, FieldKind, OVERVIEW_PARTS, SECTIONS, SECTION_OTHER, SECTION_OVERVIEW,
-    SECTION_PROBLEMS, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_NEW, T3_RESULTS_TOTAL,
+    SECTION_PROBLEMS,
 };
 use crate::layout::{Layout, Table};
 use crate::statement::{Part, Statement};
 use crate::xlsx::{self, Formats, Placement};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
-    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 /// Sheet names of the workbook `init` writes.
@@ -116,7 +116,7 @@ fn table_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     let layout = table.layout();
-    let widths: f64 = xlsx::column_widths(&layout).iter().sum();
+    let widths: f64 = xlsx::column_widths(&layout, figures).iter().sum();
     let note = match table {
         Table::T2 => "说明：黄色单元格填写本年度数字，没有的填 0。件数填整数；行政事业性收费的单位是万元，可填小数。",
         Table::T3 => "说明：黄色单元格按申请人类型填写件数，没有的填 0。灰色的“总计”由公式计算，不必填写。最后一行“勾稽检查”须全部显示“通过”：第一项加第二项之和，等于第三项加第四项之和。",
@@ -133,7 +133,7 @@ fn table_sheet(
     let placement = xlsx::draw_table(ws, &layout, TABLE_TOP, 0, &formats, figures)?;
     validations(ws, &layout, &placement)?;
     if table == Table::T3 {
-        check_row(ws, &placement, figures, &formats)?;
+        xlsx::balance_row(ws, &placement, figures, &formats)?;
     }
     ws.set_freeze_panes(TABLE_TOP + layout.header_rows as u32, 0)?;
     xlsx::print_setup(ws, table == Table::T4);
@@ -175,47 +175,6 @@ fn validations(
     for (r, c0, c1, is_wan) in runs {
         ws.add_data_validation(r, c0, r, c1, if is_wan { &wan } else { &count })?;
     }
-    Ok(())
-}
-
-/// The 勾稽 check row under table 三: 通过 or 不通过 per column.
-fn check_row(
-    ws: &mut Worksheet,
-    placement: &Placement,
-    figures: &Figures,
-    formats: &Formats,
-) -> Result<(), XlsxError> {
-    let row = placement.bottom + 1;
-    ws.merge_range(
-        row,
-        0,
-        row,
-        2,
-        "勾稽检查：第一项加第二项之和，等于第三项加第四项之和",
-        &formats.label,
-    )?;
-    let fmt = formats.header.clone().set_bold();
-    for c in 0..format::T3_COLS.len() {
-        let addr = |r: usize| placement.address(CellId::T3(r, c)).unwrap_or_default();
-        let formula = format!(
-            "=IF({}+{}={}+{},\"通过\",\"不通过\")",
-            addr(T3_NEW),
-            addr(T3_CARRIED_IN),
-            addr(T3_RESULTS_TOTAL),
-            addr(T3_CARRIED_FORWARD)
-        );
-        let f = &figures.t3;
-        let ok =
-            f[T3_NEW][c] + f[T3_CARRIED_IN][c] == f[T3_RESULTS_TOTAL][c] + f[T3_CARRIED_FORWARD][c];
-        let result = if ok { "通过" } else { "不通过" };
-        ws.write_formula_with_format(
-            row,
-            3 + c as u16,
-            Formula::new(formula).set_result(result),
-            &fmt,
-        )?;
-    }
-    ws.set_row_height(row, 32)?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! ([`workbook`], [`reader`]) → figures and totals ([`figures`], [`statement`]) → checks
 //! ([`checks`], [`diagnostics`]) → outputs.
 
+pub mod appendix;
 pub mod checks;
 pub mod cli;
 pub mod diagnostics;

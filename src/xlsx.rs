@@ -5,7 +5,7 @@
 
 use crate::diagnostics::{a1, column_letters};
 use crate::figures::{Figures, Number};
-use crate::format::CellId;
+use crate::format::{self, CellId, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_NEW, T3_RESULTS_TOTAL};
 use crate::layout::{Content, Layout};
 use crate::text::display_width;
 use crate::typography::{Font, XLSX_NOTE, XLSX_TABLE, XLSX_TITLE};
@@ -18,6 +18,18 @@ pub const COUNT_FORMAT: &str = "0";
 pub const WAN_FORMAT: &str = "0.00";
 /// Line height in points for the table font, used to size rows.
 const LINE_PT: f64 = 14.5;
+/// Excel column-width units per display column (a halfwidth character of the 11 pt table font;
+/// a Chinese character is two).
+const UNITS_PER_COLUMN: f64 = 1.1;
+/// Cell padding in Excel column-width units.
+const PADDING: f64 = 1.5;
+/// Short headers up to this many display columns (four Chinese characters, e.g. 结果维持) get
+/// a column wide enough to stay on one line; longer ones wrap.
+const NO_WRAP_HEADER: usize = 8;
+/// The label of the 勾稽 check row under table 三.
+pub const BALANCE_LABEL: &str = "勾稽检查：第一项加第二项之和，等于第三项加第四项之和";
+/// What the 勾稽 check row shows when a column balances, and when it does not.
+pub const BALANCE_RESULTS: [&str; 2] = ["通过", "不通过"];
 
 /// A format with one of our fonts.
 pub fn font_format(font: &Font) -> Format {
@@ -81,6 +93,10 @@ pub struct Placement {
     pub top: u32,
     /// Last sheet row of the table.
     pub bottom: u32,
+    /// First sheet column of the table.
+    pub left: u16,
+    /// Last sheet column of the table.
+    pub right: u16,
 }
 
 impl Placement {
@@ -122,13 +138,30 @@ impl Placement {
     }
 }
 
-/// Column widths in Excel units for a layout (a Chinese character is about two units).
-pub fn column_widths(layout: &Layout) -> Vec<f64> {
-    layout
+/// Column widths in Excel units for a layout, computed for Chinese text (rust_xlsxwriter's
+/// autofit counts a Chinese character as one Latin one): the layout's width in characters, widened
+/// so that short headers stay on one line and every figure fits.
+pub fn column_widths(layout: &Layout, figures: &Figures) -> Vec<f64> {
+    let units = |display: f64| display * UNITS_PER_COLUMN + PADDING;
+    let mut widths: Vec<f64> = layout
         .widths
         .iter()
-        .map(|w| (w * 2.2 + 1.5).max(4.0))
-        .collect()
+        .map(|w| units(w * 2.0).max(4.0))
+        .collect();
+    // Merged cells share their width with their neighbours: only single-column cells widen.
+    for p in layout.cells.iter().filter(|p| p.cols == 1) {
+        let need = match p.content {
+            Content::Header(t) if display_width(t) <= NO_WRAP_HEADER => {
+                units(display_width(t) as f64)
+            }
+            Content::Data(id) => units(figures.get(id).to_string().len() as f64 + 1.0),
+            _ => continue,
+        };
+        if let Some(w) = widths.get_mut(p.col) {
+            *w = w.max(need);
+        }
+    }
+    widths
 }
 
 /// Draws `layout` with its top-left corner at (top, left): headers, labels, inputs as numbers,
@@ -141,13 +174,15 @@ pub fn draw_table(
     formats: &Formats,
     figures: &Figures,
 ) -> Result<Placement, XlsxError> {
-    let widths = column_widths(layout);
+    let widths = column_widths(layout, figures);
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(left + i as u16, *w)?;
     }
     let mut placement = Placement {
         top,
         bottom: top + layout.rows as u32 - 1,
+        left,
+        right: left + layout.cols as u16 - 1,
         ..Placement::default()
     };
     for p in &layout.cells {
@@ -191,6 +226,59 @@ pub fn draw_table(
     Ok(placement)
 }
 
+/// The 勾稽 check row under a drawn table 三 (the row after `placement.bottom`): per column a
+/// formula `=IF(一+二=三（七）+四,"通过","不通过")` whose cached result is computed from `figures`.
+/// Returns the sheet row it wrote.
+pub fn balance_row(
+    ws: &mut Worksheet,
+    placement: &Placement,
+    figures: &Figures,
+    formats: &Formats,
+) -> Result<u32, XlsxError> {
+    let row = placement.bottom + 1;
+    let first_data = placement
+        .cells
+        .get(&CellId::T3(T3_NEW, 0))
+        .map_or(placement.left, |&(_, c)| c);
+    // The label covers the label columns; a table without them still gets its label cell.
+    let label_end = first_data.saturating_sub(1).max(placement.left);
+    if label_end > placement.left {
+        ws.merge_range(
+            row,
+            placement.left,
+            row,
+            label_end,
+            BALANCE_LABEL,
+            &formats.label,
+        )?;
+    } else {
+        ws.write_string_with_format(row, placement.left, BALANCE_LABEL, &formats.label)?;
+    }
+    let fmt = formats.header.clone().set_bold();
+    for c in 0..format::T3_COLS.len() {
+        let id = |r: usize| CellId::T3(r, c);
+        let Some(&(_, col)) = placement.cells.get(&id(T3_NEW)) else {
+            continue;
+        };
+        let addr = |r: usize| placement.address(id(r)).unwrap_or_default();
+        let [pass, fail] = BALANCE_RESULTS;
+        let formula = format!(
+            "=IF({}+{}={}+{},\"{pass}\",\"{fail}\")",
+            addr(T3_NEW),
+            addr(T3_CARRIED_IN),
+            addr(T3_RESULTS_TOTAL),
+            addr(T3_CARRIED_FORWARD)
+        );
+        let n = |r: usize| figures.count(id(r));
+        let ok = n(T3_NEW).saturating_add(n(T3_CARRIED_IN))
+            == n(T3_RESULTS_TOTAL).saturating_add(n(T3_CARRIED_FORWARD));
+        let result = if ok { pass } else { fail };
+        ws.write_formula_with_format(row, col, Formula::new(formula).set_result(result), &fmt)?;
+    }
+    ws.set_row_height(row, 32)?;
+    Ok(row)
+}
+
 /// Writes one figure: an input as a number, a total as a formula with its cached result.
 pub fn write_figure(
     ws: &mut Worksheet,
@@ -221,7 +309,8 @@ fn fit_rows(
     top: u32,
     widths: &[f64],
 ) -> Result<(), XlsxError> {
-    let mut heights = vec![LINE_PT + 3.0; layout.rows];
+    // One line with room above and below: figures read better than in Excel's default rows.
+    let mut heights = vec![LINE_PT + 6.0; layout.rows];
     for p in &layout.cells {
         let Some(text) = p.content.text() else {
             continue;
@@ -230,7 +319,7 @@ fn fit_rows(
         let lines = (display_width(text) as f64 / avail.max(1.0))
             .ceil()
             .max(1.0);
-        let share = (lines * LINE_PT + 3.0) / p.rows as f64;
+        let share = (lines * LINE_PT + 6.0) / p.rows as f64;
         for h in heights.iter_mut().skip(p.row).take(p.rows) {
             *h = h.max(share);
         }
@@ -279,6 +368,82 @@ pub fn print_setup(ws: &mut Worksheet, landscape: bool) {
     }
 }
 
+/// Excel's longest cell text, in UTF-16 units.
+pub const MAX_CELL_TEXT: usize = 32_767;
+/// Excel's longest header or footer, in UTF-16 units, control codes included.
+const MAX_HEADER_FOOTER: usize = 255;
+
+/// `text` cut to at most `max` UTF-16 units, ending in “…” when cut (Excel refuses longer cell
+/// text, and rust_xlsxwriter drops a too-long header with only a message on stderr).
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.encode_utf16().count() <= max {
+        return text.into();
+    }
+    let mut out = String::new();
+    let mut used = 1; // room for the ellipsis
+    for ch in text.chars() {
+        used += ch.len_utf16();
+        if used > max {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out.into()
+}
+
+/// Text for a header or footer section: control characters removed, and `&` (the start of
+/// Excel's codes such as `&P` or `&[Tab]`) shown as a fullwidth ＆, so text typed by an agency
+/// never becomes a field code.
+fn header_text(text: &str, max: usize) -> String {
+    let plain: String = text
+        .chars()
+        .map(|c| if c == '&' { '＆' } else { c })
+        .filter(|c| !c.is_control())
+        .collect();
+    clip(&plain, max).into_owned()
+}
+
+/// Printed header and footer in the table font: `left` and `right` in the header (e.g. the
+/// agency and the table), “第 N 页，共 M 页” centred in the footer.
+pub fn page_header_footer(ws: &mut Worksheet, left: &str, right: &str) {
+    let font = format!("&\"{},Regular\"", XLSX_TABLE.east_asia);
+    // Budget: both texts plus four font codes stay under Excel's 255 units.
+    let room = MAX_HEADER_FOOTER.saturating_sub(4 * font.encode_utf16().count() + 8) / 2;
+    ws.set_header(format!(
+        "&L{font}{}&R{font}{}",
+        header_text(left, room),
+        header_text(right, room)
+    ));
+    ws.set_footer(format!("&C{font}第 &P 页，共 &N 页"));
+}
+
+/// A title over columns `cols` (inclusive) whose total width is `width` Excel units: merged,
+/// centred, wrapped, its row as tall as its lines. Always a string, never a formula.
+pub fn title_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cols: (u16, u16),
+    text: &str,
+    width: f64,
+) -> Result<(), XlsxError> {
+    let fmt = title_format().set_text_wrap();
+    let text = clip(text, MAX_CELL_TEXT);
+    if cols.1 > cols.0 {
+        ws.merge_range(row, cols.0, row, cols.1, &text, &fmt)?;
+    } else {
+        ws.write_string_with_format(row, cols.0, &*text, &fmt)?;
+    }
+    // The title font is larger than the table font the widths are measured in.
+    let scale = XLSX_TITLE.size / XLSX_TABLE.size;
+    let lines = (display_width(&text) as f64 * UNITS_PER_COLUMN * scale
+        / (width - PADDING).max(1.0))
+    .ceil()
+    .clamp(1.0, 10.0);
+    ws.set_row_height(row, lines * XLSX_TITLE.size * 1.4 + 10.0)?;
+    Ok(())
+}
+
 /// The format of instruction blocks.
 pub fn note_format() -> Format {
     font_format(&XLSX_NOTE)
@@ -323,5 +488,24 @@ mod tests {
             Some("=SUM(D9:D29)")
         );
         assert_eq!(p.sum_formula(CellId::T3(0, 0)), None);
+    }
+
+    #[test]
+    fn short_headers_and_figures_get_room_for_one_line() {
+        let l = Table::T4.layout();
+        let mut f = Figures::default();
+        let narrow = column_widths(&l, &f);
+        // 结果维持: four Chinese characters on one line.
+        assert!(narrow[0] >= 8.0 * UNITS_PER_COLUMN + PADDING);
+        f.t4[0] = 123_456_789_012;
+        let wide = column_widths(&l, &f);
+        assert!(wide[0] > narrow[0] && wide[1] == narrow[1]);
+    }
+
+    #[test]
+    fn clipped_text_and_header_codes() {
+        assert_eq!(clip("伊美区", 3), "伊美区");
+        assert_eq!(clip("伊美区教育局", 4), "伊美区…");
+        assert_eq!(header_text("A&P\n", 10), "A＆P");
     }
 }

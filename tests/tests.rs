@@ -2,6 +2,7 @@
 
 mod util;
 
+mod appendix;
 mod check;
 mod pasted;
 mod reader;
