@@ -5,13 +5,16 @@
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::error::{Error, Result};
-use crate::workbook::Limits;
 use crate::narrative::Templates;
-use crate::{init, output, report};
+use crate::workbook::Limits;
+use crate::{batch, init, output, report};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// 政府信息公开工作年度报告生成工具：读取统计表，核对每个数字，生成 Word 年报和 Excel 附表。
 ///
@@ -37,6 +40,8 @@ enum Command {
     Init(InitArgs),
     /// 只核对统计表，不生成报告。
     Check(CheckArgs),
+    /// 批量处理一个文件夹中各机关的统计表：逐一核对、生成报告和附表，并写出汇总表。
+    Batch(BatchArgs),
 }
 
 /// The main form: the Word report (and the Excel appendix).
@@ -54,6 +59,35 @@ struct ReportArgs {
     #[arg(long)]
     force: bool,
     /// 用此文件夹中的同名模板（title.j2、preamble.j2 等）替换内置模板。
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Excel 附表的保存位置（默认与报告同名，加“-附表.xlsx”）。
+    #[arg(long, value_name = "PATH", conflicts_with = "no_appendix")]
+    appendix: Option<PathBuf>,
+    /// 不生成 Excel 附表。
+    #[arg(long)]
+    no_appendix: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// 存放各机关统计表的文件夹（含子文件夹）。
+    input: PathBuf,
+    /// 输出文件夹：各机关的报告、附表和“汇总.xlsx”。
+    #[arg(short, long, value_name = "OUT_DIR")]
+    output: PathBuf,
+    /// 上一年度统计表所在文件夹，按机关名称匹配，用于核对连续性。
+    #[arg(long, value_name = "LAST_YEAR_DIR")]
+    previous: Option<PathBuf>,
+    /// 同时处理的文件数（默认为 CPU 核数）。
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: Option<u16>,
+    /// 有错误的统计表也生成报告。
+    #[arg(long)]
+    force: bool,
+    /// 用此文件夹中的同名模板替换内置模板。
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
     #[command(flatten)]
@@ -114,6 +148,10 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Init(a)) => finish(init_command(&a)),
         Some(Command::Check(a)) => check_command(&a),
+        Some(Command::Batch(a)) => match batch_command(&a) {
+            Ok(code) => code,
+            Err(e) => finish(Err(e)),
+        },
         None => finish(report_command(&cli.report)),
     };
     ExitCode::from(code)
@@ -230,13 +268,49 @@ fn report_command(a: &ReportArgs) -> Result<()> {
             errors,
         });
     }
-    let docx_path = a.output.clone().unwrap_or_else(|| PathBuf::from(report::default_name(st)));
+    let docx_path = a
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(report::default_name(st)));
     if same_file(&docx_path, data) {
-        return Err(Error::Usage(format!("输出文件 {} 就是输入的统计表，未覆盖。", docx_path.display())));
+        return Err(Error::Usage(format!(
+            "输出文件 {} 就是输入的统计表，未覆盖。",
+            docx_path.display()
+        )));
     }
-    let docs = report::build(&checked, &templates)?;
+    let appendix_path = match (&a.appendix, a.no_appendix) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.clone()),
+        (None, false) => Some(report::appendix_path(&docx_path)),
+    };
+    if let Some(p) = &appendix_path {
+        if same_file(p, data) || *p == docx_path {
+            return Err(Error::Usage(format!(
+                "附表路径 {} 与输入或报告相同，未覆盖。",
+                p.display()
+            )));
+        }
+    }
+    // Both folders must exist before anything is written: never one file without the other.
+    for p in std::iter::once(&docx_path).chain(appendix_path.as_ref()) {
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(Error::Usage(format!(
+                "输出文件夹 {} 不存在。",
+                parent.display()
+            )));
+        }
+    }
+    let docs = report::build(&checked, &templates, appendix_path.is_some())?;
     output::write_atomic(&docx_path, &docs.docx)?;
     eprintln!("已生成：{}", docx_path.display());
+    if let (Some(p), Some(bytes)) = (&appendix_path, &docs.appendix) {
+        output::write_atomic(p, bytes)?;
+        eprintln!("已生成：{}", p.display());
+    }
     if errors > 0 {
         eprintln!("注意：统计表有 {errors} 个错误，报告是按 --force 生成的，发布前务必改正。");
     }
@@ -248,5 +322,87 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
+    }
+}
+
+fn batch_command(a: &BatchArgs) -> Result<u8> {
+    let templates = Templates::load(a.templates.as_deref())?;
+    let jobs = a
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let opts = batch::Options {
+        input: a.input.clone(),
+        output: a.output.clone(),
+        previous: a.previous.clone(),
+        jobs,
+        force: a.force,
+        limits: a.limits.limits(),
+    };
+    let progress = Console::new();
+    let summary = batch::run(&opts, &templates, &progress)?;
+    eprintln!("{}", summary.line());
+    eprintln!("汇总表：{}", a.output.join(batch::SUMMARY).display());
+    Ok(summary.exit_code())
+}
+
+/// Batch progress: a bar on a terminal, one plain line per file otherwise (logs, CI).
+struct Console {
+    bar: Option<ProgressBar>,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    phase: std::sync::Mutex<String>,
+}
+
+impl Console {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            let style =
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
+                    .map(|s| s.progress_chars("=> "))
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        Console {
+            bar,
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+            phase: std::sync::Mutex::new(String::new()),
+        }
+    }
+}
+
+impl batch::Progress for Console {
+    fn start(&self, phase: &str, total: usize) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        if let Ok(mut p) = self.phase.lock() {
+            *p = phase.to_string();
+        }
+        if let Some(bar) = &self.bar {
+            bar.reset();
+            bar.set_length(total as u64);
+            bar.set_message(format!("{phase}（失败 0）"));
+        }
+    }
+
+    fn step(&self, failed: usize, line: &str) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        match &self.bar {
+            Some(bar) => {
+                let phase = self.phase.lock().map(|p| p.clone()).unwrap_or_default();
+                bar.set_message(format!("{phase}（失败 {failed}）"));
+                bar.inc(1);
+            }
+            None => eprintln!("[{done}/{}] {line}", self.total.load(Ordering::Relaxed)),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }

@@ -3,10 +3,10 @@
 //! byte-identical to the one the main command makes.
 
 use crate::diagnostics::Diagnostic;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::narrative::Templates;
 use crate::statement::Statement;
-use crate::{checks, reader, word};
+use crate::{appendix, checks, reader, word};
 use std::path::Path;
 
 /// A workbook read and checked.
@@ -25,7 +25,11 @@ impl Checked {
 }
 
 /// Reads `data` (and last year's workbook) and runs every check.
-pub fn check(data: &Path, previous: Option<&Path>, limits: crate::workbook::Limits) -> Result<Checked> {
+pub fn check(
+    data: &Path,
+    previous: Option<&Path>,
+    limits: crate::workbook::Limits,
+) -> Result<Checked> {
     let statement = reader::read(data, limits)?;
     let prev = previous.map(|p| reader::read(p, limits)).transpose()?;
     let diagnostics = checks::all(&statement, prev.as_ref());
@@ -39,17 +43,42 @@ pub fn check(data: &Path, previous: Option<&Path>, limits: crate::workbook::Limi
 pub struct Documents {
     /// The Word report.
     pub docx: Vec<u8>,
+    /// The Excel appendix, when asked for.
+    pub appendix: Option<Vec<u8>>,
 }
 
-/// Builds the documents of a checked workbook.
-pub fn build(checked: &Checked, templates: &Templates) -> Result<Documents> {
+/// Builds the documents of a checked workbook: the Word report, and the appendix if asked.
+pub fn build(checked: &Checked, templates: &Templates, with_appendix: bool) -> Result<Documents> {
     let docx = word::document(&checked.statement, templates)?;
-    Ok(Documents { docx })
+    let appendix = with_appendix
+        .then(|| appendix::workbook(&checked.statement, &checked.diagnostics))
+        .transpose()
+        .map_err(|e| Error::Build {
+            what: "Excel 附表",
+            detail: e.to_string(),
+        })?;
+    Ok(Documents { docx, appendix })
+}
+
+/// The appendix path next to a report: `<report stem>-附表.xlsx`.
+pub fn appendix_path(report: &Path) -> std::path::PathBuf {
+    let stem = report
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    report.with_file_name(format!("{stem}-附表.xlsx"))
 }
 
 /// The report's default file name: `<机关名称>-<YYYY>年政府信息公开工作年度报告.docx`, made safe.
 pub fn default_name(st: &Statement) -> String {
     let year = st.info.year.map_or(String::new(), |y| format!("{y}年"));
-    let agency = if st.info.agency.trim().is_empty() { "未命名机关" } else { st.info.agency.trim() };
-    format!("{}.docx", crate::output::safe_file_name(&format!("{agency}-{year}政府信息公开工作年度报告")))
+    let agency = if st.info.agency.trim().is_empty() {
+        "未命名机关"
+    } else {
+        st.info.agency.trim()
+    };
+    format!(
+        "{}.docx",
+        crate::output::safe_file_name(&format!("{agency}-{year}政府信息公开工作年度报告"))
+    )
 }

@@ -470,3 +470,48 @@ fn each_sheet_prints_on_a4_one_page_wide_with_header_and_page_numbers() {
     let xml = zip_entry(&build(&st), "xl/worksheets/sheet1.xml");
     assert!(xml.contains("A＆B＆P"), "{xml}");
 }
+
+#[test]
+fn the_main_command_writes_the_appendix_next_to_the_report_unless_told_otherwise() {
+    use crate::util::run;
+    let dir = Dir::new();
+    let sample = samples::path(samples::BUSY);
+    let (code, _, err) = run(dir.cmd().arg(&sample).args(["-o", "年报.docx"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(dir.files(), vec!["年报-附表.xlsx", "年报.docx"]);
+    let written = std::fs::read(dir.join("年报-附表.xlsx")).expect("appendix");
+    assert!(
+        written == build(&samples::busy()),
+        "the CLI appendix equals the library's"
+    );
+    let (code, _, err) =
+        run(dir
+            .cmd()
+            .arg(&sample)
+            .args(["-o", "b.docx", "--appendix", "附表/b.xlsx"]));
+    assert_eq!(code, 2, "no such folder: {err}");
+    assert!(
+        !dir.join("b.docx").exists(),
+        "nothing is written when one output cannot be"
+    );
+    std::fs::create_dir(dir.join("附表")).expect("folder");
+    let (code, _, err) =
+        run(dir
+            .cmd()
+            .arg(&sample)
+            .args(["-o", "b.docx", "--appendix", "附表/b.xlsx"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("附表/b.xlsx").exists());
+    let (code, _, _) = run(dir
+        .cmd()
+        .arg(&sample)
+        .args(["-o", "c.docx", "--no-appendix"]));
+    assert_eq!(code, 0);
+    assert!(dir.join("c.docx").exists() && !dir.join("c-附表.xlsx").exists());
+    let (code, _, _) =
+        run(dir
+            .cmd()
+            .arg(&sample)
+            .args(["-o", "d.docx", "--no-appendix", "--appendix", "x.xlsx"]));
+    assert_eq!(code, 2);
+}

@@ -18,7 +18,10 @@ const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 pub fn part(docx: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("docx is a zip");
     let mut s = String::new();
-    zip.by_name(name).expect("part").read_to_string(&mut s).expect("utf-8");
+    zip.by_name(name)
+        .expect("part")
+        .read_to_string(&mut s)
+        .expect("utf-8");
     s
 }
 
@@ -31,11 +34,16 @@ fn attr(n: Option<Node>, name: &str) -> Option<String> {
 }
 
 fn text(n: Node) -> String {
-    n.descendants().filter(|d| d.has_tag_name((W, "t"))).filter_map(|t| t.text()).collect()
+    n.descendants()
+        .filter(|d| d.has_tag_name((W, "t")))
+        .filter_map(|t| t.text())
+        .collect()
 }
 
 fn paragraphs<'a>(body: Node<'a, 'a>) -> Vec<Node<'a, 'a>> {
-    body.children().filter(|c| c.has_tag_name((W, "p"))).collect()
+    body.children()
+        .filter(|c| c.has_tag_name((W, "p")))
+        .collect()
 }
 
 fn style(p: Node) -> Option<String> {
@@ -44,8 +52,14 @@ fn style(p: Node) -> Option<String> {
 
 /// (eastAsia font, size in half-points) of a paragraph's first run.
 fn run_font(p: Node) -> (Option<String>, Option<String>) {
-    let rpr = p.descendants().find(|d| d.has_tag_name((W, "r"))).and_then(|r| el(r, "rPr"));
-    (attr(rpr.and_then(|r| el(r, "rFonts")), "eastAsia"), attr(rpr.and_then(|r| el(r, "sz")), "val"))
+    let rpr = p
+        .descendants()
+        .find(|d| d.has_tag_name((W, "r")))
+        .and_then(|r| el(r, "rPr"));
+    (
+        attr(rpr.and_then(|r| el(r, "rFonts")), "eastAsia"),
+        attr(rpr.and_then(|r| el(r, "sz")), "val"),
+    )
 }
 
 /// Builds the report of a sample through the command line; returns its bytes.
@@ -58,7 +72,10 @@ fn report(dir: &Dir, sample: &str, name: &str) -> Vec<u8> {
 
 fn check_tables(doc: &Document, st: &Statement) {
     let body = doc.root_element().first_element_child().expect("body");
-    let tables: Vec<Node> = body.children().filter(|c| c.has_tag_name((W, "tbl"))).collect();
+    let tables: Vec<Node> = body
+        .children()
+        .filter(|c| c.has_tag_name((W, "tbl")))
+        .collect();
     assert_eq!(tables.len(), 3);
     for (tbl, table) in tables.iter().zip(Table::ALL) {
         let layout = table.layout();
@@ -68,27 +85,51 @@ fn check_tables(doc: &Document, st: &Statement) {
             .filter_map(|g| attr(Some(g), "w").and_then(|w| w.parse().ok()))
             .collect();
         assert_eq!(grid.len(), layout.cols, "{table:?}");
-        assert_eq!(grid.iter().sum::<usize>(), report_gen::typography::text_width() as usize);
-        let rows: Vec<Node> = tbl.children().filter(|c| c.has_tag_name((W, "tr"))).collect();
+        assert_eq!(
+            grid.iter().sum::<usize>(),
+            report_gen::typography::text_width() as usize
+        );
+        let rows: Vec<Node> = tbl
+            .children()
+            .filter(|c| c.has_tag_name((W, "tr")))
+            .collect();
         assert_eq!(rows.len(), layout.rows, "{table:?}");
         for (r, tr) in rows.iter().enumerate() {
             let trpr = el(*tr, "trPr");
-            assert!(trpr.and_then(|t| el(t, "cantSplit")).is_some(), "row {r} may split");
+            assert!(
+                trpr.and_then(|t| el(t, "cantSplit")).is_some(),
+                "row {r} may split"
+            );
             let header = trpr.and_then(|t| el(t, "tblHeader")).is_some();
             assert_eq!(header, r < layout.header_rows, "{table:?} row {r} header");
             let mut col = 0;
             for tc in tr.children().filter(|c| c.has_tag_name((W, "tc"))) {
                 let tcpr = el(tc, "tcPr");
-                let span: usize = attr(tcpr.and_then(|t| el(t, "gridSpan")), "val").map_or(1, |v| v.parse().unwrap_or(0));
+                let span: usize = attr(tcpr.and_then(|t| el(t, "gridSpan")), "val")
+                    .map_or(1, |v| v.parse().unwrap_or(0));
                 let vmerge = tcpr.and_then(|t| el(t, "vMerge"));
-                let width: usize = attr(tcpr.and_then(|t| el(t, "tcW")), "w").and_then(|w| w.parse().ok()).expect("tcW");
-                assert_eq!(width, grid[col..col + span].iter().sum::<usize>(), "{table:?} ({r},{col}) tcW");
+                let width: usize = attr(tcpr.and_then(|t| el(t, "tcW")), "w")
+                    .and_then(|w| w.parse().ok())
+                    .expect("tcW");
+                assert_eq!(
+                    width,
+                    grid[col..col + span].iter().sum::<usize>(),
+                    "{table:?} ({r},{col}) tcW"
+                );
                 let placed = layout.covering(r, col).expect("covered");
-                assert_eq!((placed.col, placed.cols), (col, span), "{table:?} ({r},{col}) span");
+                assert_eq!(
+                    (placed.col, placed.cols),
+                    (col, span),
+                    "{table:?} ({r},{col}) span"
+                );
                 if placed.rows > 1 {
                     // A continuing cell has no val or val="continue" (the schema default).
                     let val = attr(vmerge, "val").unwrap_or_else(|| "continue".into());
-                    let want = if placed.row == r { "restart" } else { "continue" };
+                    let want = if placed.row == r {
+                        "restart"
+                    } else {
+                        "continue"
+                    };
                     assert_eq!(val, want, "{table:?} ({r},{col}) vMerge");
                     assert!(vmerge.is_some());
                 } else {
@@ -100,7 +141,10 @@ fn check_tables(doc: &Document, st: &Statement) {
                         other => other.text().unwrap_or_default().to_string(),
                     };
                     assert_eq!(text(tc), want, "{table:?} ({r},{col})");
-                    assert_eq!(run_font(*el(tc, "p").as_ref().expect("p")).0.as_deref(), Some("宋体"));
+                    assert_eq!(
+                        run_font(*el(tc, "p").as_ref().expect("p")).0.as_deref(),
+                        Some("宋体")
+                    );
                 }
                 col += span;
             }
@@ -120,22 +164,46 @@ fn each_sample_report_has_every_section_figure_merge_and_font() {
         let ps = paragraphs(body);
 
         // Title: two centred lines in 方正小标宋简体 二号.
-        let titles: Vec<Node> = ps.iter().copied().filter(|p| style(*p).as_deref() == Some("ReportTitle")).collect();
+        let titles: Vec<Node> = ps
+            .iter()
+            .copied()
+            .filter(|p| style(*p).as_deref() == Some("ReportTitle"))
+            .collect();
         let title_text: Vec<String> = titles.iter().map(|p| text(*p)).collect();
-        assert_eq!(title_text, vec![st.info.agency.clone(), "2025年政府信息公开工作年度报告".to_string()]);
-        assert_eq!(run_font(titles[0]), (Some("方正小标宋简体".into()), Some("44".into())));
+        assert_eq!(
+            title_text,
+            vec![
+                st.info.agency.clone(),
+                "2025年政府信息公开工作年度报告".to_string()
+            ]
+        );
+        assert_eq!(
+            run_font(titles[0]),
+            (Some("方正小标宋简体".into()), Some("44".into()))
+        );
 
         // The six headings in order, 黑体 三号, outline level 0.
-        let h1: Vec<Node> = ps.iter().copied().filter(|p| style(*p).as_deref() == Some("Heading1")).collect();
+        let h1: Vec<Node> = ps
+            .iter()
+            .copied()
+            .filter(|p| style(*p).as_deref() == Some("Heading1"))
+            .collect();
         let got: Vec<String> = h1.iter().map(|p| text(*p)).collect();
         let want: Vec<String> = SECTIONS.iter().map(|s| s.heading.to_string()).collect();
         assert_eq!(got, want, "{name}");
         for h in &h1 {
             assert_eq!(run_font(*h), (Some("黑体".into()), Some("32".into())));
-            assert_eq!(attr(el(*h, "pPr").and_then(|p| el(p, "outlineLvl")), "val").as_deref(), Some("0"));
+            assert_eq!(
+                attr(el(*h, "pPr").and_then(|p| el(p, "outlineLvl")), "val").as_deref(),
+                Some("0")
+            );
         }
         // Sub-headings numbered by the generator, 楷体 三号, outline level 1.
-        let h2: Vec<String> = ps.iter().filter(|p| style(**p).as_deref() == Some("Heading2")).map(|p| text(*p)).collect();
+        let h2: Vec<String> = ps
+            .iter()
+            .filter(|p| style(**p).as_deref() == Some("Heading2"))
+            .map(|p| text(*p))
+            .collect();
         let own: Vec<&str> = st
             .narrative
             .sections
@@ -149,16 +217,35 @@ fn each_sample_report_has_every_section_figure_merge_and_font() {
         assert!(h2.first().is_some_and(|h| h.starts_with("（一）")));
 
         // Body: 仿宋 三号, justified, exact 28 pt, first line indented two characters.
-        let bodies: Vec<Node> = ps.iter().copied().filter(|p| style(*p).as_deref() == Some("ReportBody")).collect();
-        let first = bodies.iter().find(|p| !text(**p).is_empty()).expect("body paragraphs");
-        assert_eq!(run_font(*first), (Some("仿宋_GB2312".into()), Some("32".into())));
+        let bodies: Vec<Node> = ps
+            .iter()
+            .copied()
+            .filter(|p| style(*p).as_deref() == Some("ReportBody"))
+            .collect();
+        let first = bodies
+            .iter()
+            .find(|p| !text(**p).is_empty())
+            .expect("body paragraphs");
+        assert_eq!(
+            run_font(*first),
+            (Some("仿宋_GB2312".into()), Some("32".into()))
+        );
         let ppr = el(*first, "pPr");
         let ind = ppr.and_then(|p| el(p, "ind"));
         assert_eq!(attr(ind, "firstLine").as_deref(), Some("640"));
         assert_eq!(attr(ind, "firstLineChars").as_deref(), Some("200"));
         let spacing = ppr.and_then(|p| el(p, "spacing"));
-        assert_eq!((attr(spacing, "line").as_deref(), attr(spacing, "lineRule").as_deref()), (Some("560"), Some("exact")));
-        assert_eq!(attr(ppr.and_then(|p| el(p, "jc")), "val").as_deref(), Some("both"));
+        assert_eq!(
+            (
+                attr(spacing, "line").as_deref(),
+                attr(spacing, "lineRule").as_deref()
+            ),
+            (Some("560"), Some("exact"))
+        );
+        assert_eq!(
+            attr(ppr.and_then(|p| el(p, "jc")), "val").as_deref(),
+            Some("both")
+        );
 
         // Every paragraph of the agency's own text is there.
         let all: String = ps.iter().map(|p| text(*p)).collect::<Vec<_>>().join("\n");
@@ -166,28 +253,59 @@ fn each_sample_report_has_every_section_figure_merge_and_font() {
             assert!(all.contains(t.as_str()), "{name}: missing {t}");
         }
         // Signature and date.
-        assert!(all.ends_with(&format!("{}\n{}", st.info.agency, st.info.date.map(|d| d.to_string()).unwrap_or_default())));
+        assert!(all.ends_with(&format!(
+            "{}\n{}",
+            st.info.agency,
+            st.info.date.map(|d| d.to_string()).unwrap_or_default()
+        )));
 
         check_tables(&doc, &st);
 
         // A4, GB/T 9704 margins, odd/even page-number footers.
-        let sect = body.children().find(|c| c.has_tag_name((W, "sectPr"))).expect("sectPr");
+        let sect = body
+            .children()
+            .find(|c| c.has_tag_name((W, "sectPr")))
+            .expect("sectPr");
         assert_eq!(attr(el(sect, "pgSz"), "w").as_deref(), Some("11906"));
         let mar = el(sect, "pgMar");
-        let margins: Vec<Option<String>> = ["top", "bottom", "left", "right"].iter().map(|k| attr(mar, k)).collect();
-        assert_eq!(margins, ["2098", "1984", "1587", "1474"].map(|v| Some(v.to_string())));
+        let margins: Vec<Option<String>> = ["top", "bottom", "left", "right"]
+            .iter()
+            .map(|k| attr(mar, k))
+            .collect();
+        assert_eq!(
+            margins,
+            ["2098", "1984", "1587", "1474"].map(|v| Some(v.to_string()))
+        );
         let settings = part(&docx, "word/settings.xml");
         assert!(settings.contains("evenAndOddHeaders"));
-        let footers: Vec<String> = ["word/footer1.xml", "word/footer2.xml"].iter().map(|f| part(&docx, f)).collect();
+        let footers: Vec<String> = ["word/footer1.xml", "word/footer2.xml"]
+            .iter()
+            .map(|f| part(&docx, f))
+            .collect();
         for (f, align) in footers.iter().zip(["right", "left"]) {
-            assert!(f.contains("PAGE") && f.contains("— ") && f.contains(" —"), "{f}");
+            assert!(
+                f.contains("PAGE") && f.contains("— ") && f.contains(" —"),
+                "{f}"
+            );
             assert!(f.contains(&format!("w:val=\"{align}\"")), "{f}");
         }
         let fonts = part(&docx, "word/fontTable.xml");
-        for face in ["仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"] {
-            assert!(fonts.contains(&format!("w:name=\"{face}\"")), "{face} not declared");
+        for face in [
+            "仿宋_GB2312",
+            "黑体",
+            "楷体_GB2312",
+            "方正小标宋简体",
+            "宋体",
+        ] {
+            assert!(
+                fonts.contains(&format!("w:name=\"{face}\"")),
+                "{face} not declared"
+            );
         }
-        assert_eq!(report_gen::ooxml::order_violations(&docx), Vec::<String>::new());
+        assert_eq!(
+            report_gen::ooxml::order_violations(&docx),
+            Vec::<String>::new()
+        );
     }
 }
 
@@ -197,7 +315,11 @@ fn seed_report_carries_the_seed_figures_and_statements() {
     let docx = report(&dir, samples::SEED, "seed.docx");
     let xml = part(&docx, "word/document.xml");
     let doc = Document::parse(&xml).expect("parses");
-    let all: String = doc.descendants().filter(|d| d.has_tag_name((W, "t"))).filter_map(|t| t.text()).collect();
+    let all: String = doc
+        .descendants()
+        .filter(|d| d.has_tag_name((W, "t")))
+        .filter_map(|t| t.text())
+        .collect();
     for s in [
         "统计期限为2025年1月1日至12月31日",
         "伊美区政府门户网站→政务公开→政府信息公开年报栏目",
@@ -209,9 +331,15 @@ fn seed_report_carries_the_seed_figures_and_statements() {
     ] {
         assert!(all.contains(s), "missing {s}");
     }
-    let tables: Vec<Node> = doc.descendants().filter(|d| d.has_tag_name((W, "tbl"))).collect();
+    let tables: Vec<Node> = doc
+        .descendants()
+        .filter(|d| d.has_tag_name((W, "tbl")))
+        .collect();
     let t2: String = text(tables[0]);
-    assert!(t2.contains("行政许可27") && t2.contains("行政处罚4"), "{t2}");
+    assert!(
+        t2.contains("行政许可27") && t2.contains("行政处罚4"),
+        "{t2}"
+    );
 }
 
 #[test]
@@ -225,15 +353,29 @@ fn two_runs_give_byte_identical_reports() {
         statement: samples::busy(),
         diagnostics: Vec::new(),
     };
-    let c = report_gen::report::build(&checked, &templates).expect("build").docx;
-    let d = report_gen::report::build(&checked, &templates).expect("build").docx;
+    let c = report_gen::report::build(&checked, &templates, true)
+        .expect("build")
+        .docx;
+    let d = report_gen::report::build(&checked, &templates, true)
+        .expect("build")
+        .docx;
     assert!(c == d);
 }
 
 fn tool(script: &str, args: &[&str]) -> (i32, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools").join(script);
-    let out = Command::new("python3").arg(path).args(args).output().expect("python3 runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/tools")
+        .join(script);
+    let out = Command::new("python3")
+        .arg(path)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -258,8 +400,15 @@ fn reports_pass_the_ooxml_rules_python_docx_and_libreoffice() {
             let layout = table.layout();
             let got = &v["tables"][t];
             assert_eq!(got["python_docx_agrees"], true, "{table:?}");
-            assert_eq!(got["problems"].as_array().map(Vec::len), Some(0), "{table:?}");
-            assert_eq!((got["rows"].as_u64(), got["cols"].as_u64()), (Some(layout.rows as u64), Some(layout.cols as u64)));
+            assert_eq!(
+                got["problems"].as_array().map(Vec::len),
+                Some(0),
+                "{table:?}"
+            );
+            assert_eq!(
+                (got["rows"].as_u64(), got["cols"].as_u64()),
+                (Some(layout.rows as u64), Some(layout.cols as u64))
+            );
             let merges: Vec<(u64, u64, u64, u64)> = got["merges"]
                 .as_array()
                 .into_iter()
@@ -286,16 +435,22 @@ fn errors_block_the_report_unless_forced() {
     let mut st = samples::seed();
     st.figures.t3[0][0] = 1;
     st.figures.compute_totals();
-    dir.write("bad.xlsx", &report_gen::init::workbook(&st).expect("workbook"));
+    dir.write(
+        "bad.xlsx",
+        &report_gen::init::workbook(&st).expect("workbook"),
+    );
     let (code, out, err) = run(dir.cmd().args(["bad.xlsx", "-o", "r.docx"]));
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("[R-T3-1]"), "{out}");
-    assert!(err.contains("未生成报告") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("未生成报告") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(dir.files(), vec!["bad.xlsx"]);
     let (code, _, err) = run(dir.cmd().args(["bad.xlsx", "-o", "r.docx", "--force"]));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("--force"));
-    assert_eq!(dir.files(), vec!["bad.xlsx", "r.docx"]);
+    assert_eq!(dir.files(), vec!["bad.xlsx", "r-附表.xlsx", "r.docx"]);
 }
 
 #[test]
@@ -307,15 +462,24 @@ fn the_report_is_not_written_over_its_input_and_defaults_to_the_agency_name() {
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = run(dir.cmd().args(["in.xlsx"]));
     assert_eq!(code, 0, "{err}");
-    assert!(dir.files().contains(&"伊美区教育局-2025年政府信息公开工作年度报告.docx".to_string()), "{:?}", dir.files());
+    assert!(
+        dir.files()
+            .contains(&"伊美区教育局-2025年政府信息公开工作年度报告.docx".to_string()),
+        "{:?}",
+        dir.files()
+    );
 }
 
 #[test]
 fn numbers_in_the_agency_text_are_compared_with_the_tables() {
     let dir = Dir::new();
     let mut st = samples::busy();
-    st.narrative.sections[0][2].paragraphs[0] = "本年度共收到政府信息公开申请390件，上年结转28件。".into();
-    dir.write("t.xlsx", &report_gen::init::workbook(&st).expect("workbook"));
+    st.narrative.sections[0][2].paragraphs[0] =
+        "本年度共收到政府信息公开申请390件，上年结转28件。".into();
+    dir.write(
+        "t.xlsx",
+        &report_gen::init::workbook(&st).expect("workbook"),
+    );
     let (code, out, _) = run(dir.cmd().args(["t.xlsx", "-o", "r.docx"]));
     assert_eq!(code, 0);
     assert!(out.contains("[R-X-4] 报告正文“本年度共收到政府信息公开申请390件，上年结转28件。”写的是 390 件，但表三「一、本年新收」总计为 393 件。"), "{out}");
@@ -326,14 +490,29 @@ fn numbers_in_the_agency_text_are_compared_with_the_tables() {
 fn templates_can_be_replaced_and_their_errors_name_file_and_line() {
     let dir = Dir::new();
     let sample = samples::path(samples::SEED);
-    dir.write("tpl/fees.j2", "{{ agency }}本年度收费通知{{ info.fee_notices }}件。".as_bytes());
-    let (code, _, err) = run(dir.cmd().arg(&sample).args(["-o", "r.docx", "--templates", "tpl"]));
+    dir.write(
+        "tpl/fees.j2",
+        "{{ agency }}本年度收费通知{{ info.fee_notices }}件。".as_bytes(),
+    );
+    let (code, _, err) = run(dir
+        .cmd()
+        .arg(&sample)
+        .args(["-o", "r.docx", "--templates", "tpl"]));
     assert_eq!(code, 0, "{err}");
-    let xml = part(&std::fs::read(dir.join("r.docx")).expect("report"), "word/document.xml");
+    let xml = part(
+        &std::fs::read(dir.join("r.docx")).expect("report"),
+        "word/document.xml",
+    );
     assert!(xml.contains("伊美区教育局本年度收费通知0件。"));
     dir.write("tpl/fees.j2", "第一行\n{{ fee_total }}".as_bytes());
-    let (code, _, err) = run(dir.cmd().arg(&sample).args(["-o", "r2.docx", "--templates", "tpl"]));
+    let (code, _, err) = run(dir
+        .cmd()
+        .arg(&sample)
+        .args(["-o", "r2.docx", "--templates", "tpl"]));
     assert_eq!(code, 2);
-    assert!(err.contains("模板 fees.j2 第 2 行") && err.contains("未定义"), "{err}");
+    assert!(
+        err.contains("模板 fees.j2 第 2 行") && err.contains("未定义"),
+        "{err}"
+    );
     assert!(!dir.join("r2.docx").exists());
 }
