@@ -26,27 +26,60 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 34] = [
-    ("R-T3-1", "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理"),
-    ("R-T3-2", "表三每一列：（七）总计 = （一）至（六）各项办理结果之和"),
+pub const RULES: [(&str, &str); 38] = [
+    (
+        "R-T3-1",
+        "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
+    ),
+    (
+        "R-T3-2",
+        "表三每一列：（七）总计 = （一）至（六）各项办理结果之和",
+    ),
     ("R-T3-3", "表三每一行：“总计”列 = 六类申请人之和"),
     ("R-T3-5", "表三各数为不小于 0 的整数，不留空"),
-    ("R-T3-6", "表三每一列：二、上年结转 = 上一年度四、结转下年度继续办理（提供上年统计表时）"),
+    (
+        "R-T3-6",
+        "表三每一列：二、上年结转 = 上一年度四、结转下年度继续办理（提供上年统计表时）",
+    ),
     ("R-T3-7", "（六）其他处理“3.其他”只用于极少数情况"),
-    ("R-T3-8", "有逾期未缴费的申请就应有收费通知；实际收取不超过收费通知金额"),
-    ("R-T4-1", "表四每一组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计"),
+    (
+        "R-T3-8",
+        "有逾期未缴费的申请就应有收费通知；实际收取不超过收费通知金额",
+    ),
+    (
+        "R-T4-1",
+        "表四每一组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计",
+    ),
     ("R-T4-2", "表四各数为不小于 0 的整数，不留空"),
-    ("R-T2-1", "表二件数为不小于 0 的整数，收费金额为不小于 0 的万元数，不留空"),
-    ("R-T2-2", "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止（提供上年统计表时）"),
-    ("R-T2-3", "本年废止件数不超过上年现行有效与本年制发之和（提供上年统计表时）"),
+    (
+        "R-T2-1",
+        "表二件数为不小于 0 的整数，收费金额为不小于 0 的万元数，不留空",
+    ),
+    (
+        "R-T2-2",
+        "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止（提供上年统计表时）",
+    ),
+    (
+        "R-T2-3",
+        "本年废止件数不超过上年现行有效与本年制发之和（提供上年统计表时）",
+    ),
     ("R-T2-4", "行政事业性收费的数额合理（单位是万元，不是元）"),
     ("R-T2-5", "只有有规章制定权的机关填写规章"),
     ("R-X-2", "统计表是 2021 年格式，不是 2019 年试行格式"),
-    ("R-X-3", "报告年度是合理的四位年份；成文日期在次年的法定时限内"),
+    (
+        "R-X-3",
+        "报告年度是合理的四位年份；成文日期在次年的法定时限内",
+    ),
     ("R-X-4", "报告正文中的数字与统计表一致"),
     ("R-X-7", "“五、存在的主要问题及改进情况”有内容"),
-    ("TEXT-PART", "“一、总体情况”写到了主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面"),
-    ("R-X-8", "人民政府的报告包括工作考核、社会评议和责任追究结果情况"),
+    (
+        "TEXT-PART",
+        "“一、总体情况”写到了主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面",
+    ),
+    (
+        "R-X-8",
+        "人民政府的报告包括工作考核、社会评议和责任追究结果情况",
+    ),
     ("INFO-AGENCY", "填写了机关名称"),
     ("INFO-TYPE", "机关类型为人民政府或政府部门"),
     ("INFO-DATE", "成文日期已填写且可识别"),
@@ -58,14 +91,27 @@ pub const RULES: [(&str, &str); 34] = [
     ("READ-ROW-DUPLICATE", "每一行只出现一次"),
     ("READ-ROW-ORDER", "各行按年报格式的顺序排列"),
     ("READ-TOTAL-MISSING", "表中有总计行和总计列"),
-    ("READ-DEVIATION", "行名与 2021 格式一致（常见偏差已按规定读取）"),
+    (
+        "READ-DEVIATION",
+        "行名与 2021 格式一致（常见偏差已按规定读取）",
+    ),
     ("READ-NARRATIVE", "报告正文表可以读取"),
     ("READ-HIDDEN", "没有被忽略的隐藏工作表"),
+    ("BATCH-UNREADABLE", "批量处理：文件可以读取"),
+    (
+        "BATCH-CONFLICT",
+        "批量处理：没有机关名称和年度都相同的两个工作簿",
+    ),
+    ("BATCH-PREVIOUS", "批量处理：找到了同名机关的上一年度统计表"),
+    ("BATCH-WRITE", "批量处理：报告和附表已写入"),
 ];
 
 /// The rule in words for a diagnostic id.
 pub fn rule(id: &str) -> Option<&'static str> {
-    RULES.iter().find(|(r, _)| *r == id).map(|(_, words)| *words)
+    RULES
+        .iter()
+        .find(|(r, _)| *r == id)
+        .map(|(_, words)| *words)
 }
 
 /// First report year of the 2021 format.
@@ -327,17 +373,27 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
     for std in &format::OVERVIEW_PARTS {
         let matching: Vec<&crate::statement::Part> = overview
             .iter()
-            .filter(|p| p.heading.as_deref().is_some_and(|h| std.keywords.iter().any(|k| h.contains(k))))
+            .filter(|p| {
+                p.heading
+                    .as_deref()
+                    .is_some_and(|h| std.keywords.iter().any(|k| h.contains(k)))
+            })
             .collect();
         if matching.iter().any(|p| !p.paragraphs.is_empty()) {
             continue;
         }
         let (message, cells) = match matching.first() {
             Some(p) => (
-                format!("“一、总体情况”的“{}”部分没有正文，报告中将略去这一部分。", p.heading.as_deref().unwrap_or(std.name)),
+                format!(
+                    "“一、总体情况”的“{}”部分没有正文，报告中将略去这一部分。",
+                    p.heading.as_deref().unwrap_or(std.name)
+                ),
                 p.cell.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
             ),
-            None => (format!("“一、总体情况”没有写到“{}”方面。", std.name), Vec::new()),
+            None => (
+                format!("“一、总体情况”没有写到“{}”方面。", std.name),
+                Vec::new(),
+            ),
         };
         out.push(
             Diagnostic::warning("TEXT-PART", message)
@@ -401,10 +457,20 @@ fn t2_count(f: &crate::figures::Figures, row: &str, col: Option<&str>) -> u64 {
 
 const CLAIMS: [Claim; 11] = [
     Claim {
-        words: &["收到政府信息公开申请", "受理政府信息公开申请", "新收政府信息公开申请", "收到依申请公开申请"],
+        words: &[
+            "收到政府信息公开申请",
+            "受理政府信息公开申请",
+            "新收政府信息公开申请",
+            "收到依申请公开申请",
+        ],
         what: "表三「一、本年新收」总计",
         // “收到N件” sometimes counts the carried-over applications too.
-        values: |f| vec![f.t3[T3_NEW][T3_TOTAL_COL], f.t3[T3_NEW][T3_TOTAL_COL] + f.t3[T3_CARRIED_IN][T3_TOTAL_COL]],
+        values: |f| {
+            vec![
+                f.t3[T3_NEW][T3_TOTAL_COL],
+                f.t3[T3_NEW][T3_TOTAL_COL] + f.t3[T3_CARRIED_IN][T3_TOTAL_COL],
+            ]
+        },
     },
     Claim {
         words: &["上年结转"],
@@ -432,14 +498,25 @@ const CLAIMS: [Claim; 11] = [
         values: |f| vec![f.t4[5 + format::T4_TOTAL] + f.t4[10 + format::T4_TOTAL]],
     },
     Claim {
-        words: &["制发行政规范性文件", "制发规范性文件", "印发行政规范性文件", "印发规范性文件"],
+        words: &[
+            "制发行政规范性文件",
+            "制发规范性文件",
+            "印发行政规范性文件",
+            "印发规范性文件",
+        ],
         what: "表二「行政规范性文件」「本年制发件数」",
         values: |f| vec![t2_count(f, "normative_documents", Some("issued"))],
     },
     Claim {
         words: &["现行有效"],
         what: "表二「行政规范性文件」「现行有效件数」",
-        values: |f| vec![t2_count(f, "normative_documents", Some("in_force")), t2_count(f, "regulations", Some("in_force")) + t2_count(f, "normative_documents", Some("in_force"))],
+        values: |f| {
+            vec![
+                t2_count(f, "normative_documents", Some("in_force")),
+                t2_count(f, "regulations", Some("in_force"))
+                    + t2_count(f, "normative_documents", Some("in_force")),
+            ]
+        },
     },
     Claim {
         words: &["行政许可"],
@@ -469,7 +546,9 @@ fn stated_number(rest: &str) -> Option<u64> {
         return None;
     }
     let body = &t[start..];
-    let end = body.find(|c: char| !(c.is_ascii_digit() || c == ',')).unwrap_or(body.len());
+    let end = body
+        .find(|c: char| !(c.is_ascii_digit() || c == ','))
+        .unwrap_or(body.len());
     if !body[end..].starts_with('件') {
         return None;
     }
@@ -482,13 +561,19 @@ fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
     for (part, paragraph) in st.narrative.paragraphs() {
         for sentence in paragraph.split_inclusive(['。', '；', '！', '？']) {
             let cell = part.cell.iter().map(|c| c.to_string());
-            if sentence.contains("未收到") && sentence.contains("申请") && !sentence.contains("未收到新") {
+            if sentence.contains("未收到")
+                && sentence.contains("申请")
+                && !sentence.contains("未收到新")
+            {
                 let new = f.t3[T3_NEW][T3_TOTAL_COL];
                 if new > 0 {
                     out.push(
                         Diagnostic::warning(
                             "R-X-4",
-                            format!("报告正文“{}”说未收到申请，但表三「一、本年新收」总计为 {new} 件。", sentence.trim()),
+                            format!(
+                                "报告正文“{}”说未收到申请，但表三「一、本年新收」总计为 {new} 件。",
+                                sentence.trim()
+                            ),
                         )
                         .at(cell.clone())
                         .hint("请改正正文或统计表，使两者一致。"),
@@ -498,7 +583,9 @@ fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
             for claim in &CLAIMS {
                 for word in claim.words {
                     for (i, _) in sentence.match_indices(word) {
-                        let Some(n) = stated_number(&sentence[i + word.len()..]) else { continue };
+                        let Some(n) = stated_number(&sentence[i + word.len()..]) else {
+                            continue;
+                        };
                         let values = (claim.values)(f);
                         if values.contains(&n) {
                             continue;
@@ -625,6 +712,14 @@ mod tests {
             paragraphs: vec!["问题与措施。".into()],
             cell: None,
         });
+        st.narrative.sections[format::SECTION_OVERVIEW] = format::OVERVIEW_PARTS
+            .iter()
+            .map(|p| Part {
+                heading: Some(p.name.to_string()),
+                paragraphs: vec!["内容。".into()],
+                cell: None,
+            })
+            .collect();
         st.figures.t3[T3_NEW][0] = 5;
         st.figures.t3[format::T3_GRANTED][0] = 4;
         st.figures.t3[T3_CARRIED_FORWARD][0] = 1;
@@ -638,13 +733,17 @@ mod tests {
             include_str!("checks.rs"),
             include_str!("reader.rs"),
             include_str!("cli.rs"),
+            include_str!("batch.rs"),
         ];
         for src in sources {
             for (i, _) in src.match_indices("Diagnostic::") {
                 let rest = &src[i..];
                 let Some(open) = rest.find('"') else { continue };
                 let id: String = rest[open + 1..].chars().take_while(|c| *c != '"').collect();
-                if ["R-", "READ-", "INFO-", "TEXT-"].iter().any(|p| id.starts_with(p)) {
+                if ["R-", "READ-", "INFO-", "TEXT-", "BATCH-"]
+                    .iter()
+                    .any(|p| id.starts_with(p))
+                {
                     assert!(rule(&id).is_some(), "{id} is not in RULES");
                 }
             }
@@ -709,6 +808,27 @@ mod tests {
     }
 
     #[test]
+    fn overview_parts_missing_or_empty_are_warned() {
+        let mut st = statement();
+        st.narrative.sections[format::SECTION_OVERVIEW].remove(2);
+        st.narrative.sections[format::SECTION_OVERVIEW][0]
+            .paragraphs
+            .clear();
+        let d = run(&st, None);
+        assert_eq!(ids(&d), vec!["TEXT-PART", "TEXT-PART"]);
+        assert!(
+            d[0].message.contains("“主动公开”部分没有正文"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            d[1].message.contains("没有写到“政府信息管理”方面"),
+            "{}",
+            d[1].message
+        );
+    }
+
+    #[test]
     fn year_and_narrative_rules() {
         let mut st = statement();
         st.info.date = Date::new(2026, 2, 10);
@@ -724,21 +844,30 @@ mod tests {
     fn narrative_figures_must_match_the_tables() {
         let mut st = statement();
         let say = |st: &mut Statement, text: &str| {
-            st.narrative.sections[0] = vec![Part {
+            st.narrative.sections[format::SECTION_OTHER] = vec![Part {
                 heading: None,
                 paragraphs: vec![text.to_string()],
                 cell: None,
             }];
         };
-        say(&mut st, "本年度共收到政府信息公开申请5件，上年结转0件，办结4件，结转下年度1件。");
+        say(
+            &mut st,
+            "本年度共收到政府信息公开申请5件，上年结转0件，办结4件，结转下年度1件。",
+        );
         assert_eq!(ids(&run(&st, None)), Vec::<&str>::new());
-        say(&mut st, "本年度，共受理政府信息公开申请2件。被申请行政复议1件。制发规范性文件共计３件。");
+        say(
+            &mut st,
+            "本年度，共受理政府信息公开申请2件。被申请行政复议1件。制发规范性文件共计３件。",
+        );
         let d = run(&st, None);
         assert_eq!(ids(&d), vec!["R-X-4", "R-X-4", "R-X-4"]);
         assert!(d[0].message.contains("“本年度，共受理政府信息公开申请2件。”写的是 2 件，但表三「一、本年新收」总计为 5 件"), "{}", d[0].message);
         assert!(d[1].message.contains("表四「行政复议」总计为 0 件"));
         assert!(d[2].message.contains("写的是 3 件"));
-        say(&mut st, "全年未收到政府信息公开申请。培训4次，发布信息128篇，行政许可决定在网上公开。");
+        say(
+            &mut st,
+            "全年未收到政府信息公开申请。培训4次，发布信息128篇，行政许可决定在网上公开。",
+        );
         assert_eq!(ids(&run(&st, None)), vec!["R-X-4"]);
     }
 

@@ -6,6 +6,7 @@
 //! ([`checks`], [`diagnostics`]) → outputs.
 
 pub mod appendix;
+pub mod batch;
 pub mod checks;
 pub mod cli;
 pub mod diagnostics;

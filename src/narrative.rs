@@ -8,7 +8,9 @@
 
 use crate::error::{Error, Result};
 use crate::figures::Figures;
-use crate::format::{CellId, SECTIONS, T3_CLASSES, T3_LEGAL_PERSON_COLS, T3_NEW, T3_TOTAL_COL, T4_GROUPS, T4_RESULTS};
+use crate::format::{
+    CellId, SECTIONS, T3_CLASSES, T3_LEGAL_PERSON_COLS, T3_NEW, T3_TOTAL_COL, T4_GROUPS, T4_RESULTS,
+};
 use crate::statement::Statement;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
@@ -18,7 +20,10 @@ use std::path::Path;
 pub const BUILTIN: [(&str, &str); 6] = [
     ("title.j2", include_str!("../templates/title.j2")),
     ("preamble.j2", include_str!("../templates/preamble.j2")),
-    ("applications.j2", include_str!("../templates/applications.j2")),
+    (
+        "applications.j2",
+        include_str!("../templates/applications.j2"),
+    ),
     ("appeals.j2", include_str!("../templates/appeals.j2")),
     ("fees.j2", include_str!("../templates/fees.j2")),
     ("other_none.j2", include_str!("../templates/other_none.j2")),
@@ -57,18 +62,24 @@ impl Templates {
         env.add_filter("amount", amount);
         for (name, builtin) in BUILTIN {
             let source = match dir.map(|d| d.join(name)) {
-                Some(p) if p.exists() => std::fs::read_to_string(&p).map_err(|e| Error::Template {
-                    name: p.display().to_string(),
-                    line: 0,
-                    detail: e.to_string(),
-                })?,
+                Some(p) if p.exists() => {
+                    std::fs::read_to_string(&p).map_err(|e| Error::Template {
+                        name: p.display().to_string(),
+                        line: 0,
+                        detail: e.to_string(),
+                    })?
+                }
                 _ => builtin.to_string(),
             };
-            env.add_template_owned(name, source).map_err(|e| template_error(name, &e))?;
+            env.add_template_owned(name, source)
+                .map_err(|e| template_error(name, &e))?;
         }
         if let Some(dir) = dir {
             if !dir.is_dir() {
-                return Err(Error::Usage(format!("模板文件夹 {} 不存在。", dir.display())));
+                return Err(Error::Usage(format!(
+                    "模板文件夹 {} 不存在。",
+                    dir.display()
+                )));
             }
         }
         Ok(Templates { env })
@@ -76,7 +87,10 @@ impl Templates {
 
     /// Renders a template to paragraphs (its non-empty lines, trimmed).
     pub fn render(&self, name: &str, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let tmpl = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
+        let tmpl = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
         let text = tmpl
             .render(minijinja::Value::from(minijinja::value::Serde(ctx)))
             .map_err(|e| template_error(name, &e))?;
@@ -99,7 +113,9 @@ impl Templates {
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
     let detail = match e.kind() {
         minijinja::ErrorKind::UndefinedError => format!("使用了未定义的名称（{e}）"),
-        minijinja::ErrorKind::OutOfFuel => "模板运行步数超过上限（可能有死循环），已停止".to_string(),
+        minijinja::ErrorKind::OutOfFuel => {
+            "模板运行步数超过上限（可能有死循环），已停止".to_string()
+        }
         _ => e.to_string(),
     };
     Error::Template {
@@ -117,7 +133,7 @@ fn chinese_numeral(n: u32) -> String {
         0..=9 => digit(n).to_string(),
         10 => "十".to_string(),
         11..=19 => format!("十{}", digit(n % 10)),
-        20..=99 if n % 10 == 0 => format!("{}十", digit(n / 10)),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", digit(n / 10)),
         20..=99 => format!("{}十{}", digit(n / 10), digit(n % 10)),
         _ => n.to_string(),
     }
@@ -214,7 +230,11 @@ impl<'a> Context<'a> {
             .map(|c| Class {
                 id: c.id,
                 name: c.name,
-                count: c.rows.clone().map(|r| f.count(CellId::T3(r, T3_TOTAL_COL))).sum(),
+                count: c
+                    .rows
+                    .clone()
+                    .map(|r| f.count(CellId::T3(r, T3_TOTAL_COL)))
+                    .sum(),
             })
             .collect();
         let appeal_groups: Vec<AppealGroup> = T4_GROUPS
@@ -279,16 +299,26 @@ mod tests {
 
     fn render(name: &str, st: &Statement) -> Vec<String> {
         let t = Templates::builtin().unwrap_or_else(|e| panic!("{e}"));
-        t.render(name, &Context::new(st)).unwrap_or_else(|e| panic!("{e}"))
+        t.render(name, &Context::new(st))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
     fn zero_figures_say_so() {
         let st = statement();
-        assert_eq!(render("applications.j2", &st), vec!["本年度未收到政府信息公开申请。"]);
-        assert_eq!(render("appeals.j2", &st), vec!["本年度未发生因政府信息公开引起的行政复议、行政诉讼。"]);
+        assert_eq!(
+            render("applications.j2", &st),
+            vec!["本年度未收到政府信息公开申请。"]
+        );
+        assert_eq!(
+            render("appeals.j2", &st),
+            vec!["本年度未发生因政府信息公开引起的行政复议、行政诉讼。"]
+        );
         assert_eq!(render("fees.j2", &st), vec!["本年度未收取信息处理费。"]);
-        assert_eq!(render("title.j2", &st), vec!["测试局", "2025年政府信息公开工作年度报告"]);
+        assert_eq!(
+            render("title.j2", &st),
+            vec!["测试局", "2025年政府信息公开工作年度报告"]
+        );
     }
 
     #[test]
@@ -330,7 +360,10 @@ mod tests {
         assert!(!p.contains("查阅") && !p.contains("联系"));
         st.info.phone = "0458-3368995".into();
         let p = render("preamble.j2", &st).join("");
-        assert!(p.contains("如对本报告有疑问，请与测试局联系（电话：0458-3368995）。"), "{p}");
+        assert!(
+            p.contains("如对本报告有疑问，请与测试局联系（电话：0458-3368995）。"),
+            "{p}"
+        );
     }
 
     #[test]
@@ -339,14 +372,22 @@ mod tests {
         let _ = std::fs::create_dir_all(&dir);
         let write = |body: &str| {
             let _ = std::fs::write(dir.join("fees.j2"), body);
-            Templates::load(Some(&dir)).and_then(|t| t.render("fees.j2", &Context::new(&statement())))
+            Templates::load(Some(&dir))
+                .and_then(|t| t.render("fees.j2", &Context::new(&statement())))
         };
-        assert_eq!(write("收费{{ info.fee_notices }}件").ok(), Some(vec!["收费0件".to_string()]));
+        assert_eq!(
+            write("收费{{ info.fee_notices }}件").ok(),
+            Some(vec!["收费0件".to_string()])
+        );
         match write("第一行\n{{ no_such_name }}") {
-            Err(Error::Template { name, line, .. }) => assert_eq!((name.as_str(), line), ("fees.j2", 2)),
+            Err(Error::Template { name, line, .. }) => {
+                assert_eq!((name.as_str(), line), ("fees.j2", 2))
+            }
             other => panic!("{other:?}"),
         }
-        match write("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}") {
+        match write(
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+        ) {
             Err(Error::Template { detail, .. }) => assert!(detail.contains("上限"), "{detail}"),
             other => panic!("{other:?}"),
         }

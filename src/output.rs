@@ -49,7 +49,9 @@ pub fn safe_file_name(text: &str) -> String {
         .chars()
         .take(MAX_NAME_CHARS)
         .collect();
-    let s = s.trim_end_matches(|c: char| c.is_whitespace() || c == '.').to_string();
+    let s = s
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '.')
+        .to_string();
     if s.is_empty() {
         "未命名".to_string()
     } else {
@@ -69,7 +71,10 @@ mod tests {
         assert_eq!(safe_file_name("..\\x"), "__x");
         assert_eq!(safe_file_name(".hidden"), "hidden");
         assert_eq!(safe_file_name("   "), "未命名");
-        assert_eq!(safe_file_name(&"局".repeat(300)).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(
+            safe_file_name(&"局".repeat(300)).chars().count(),
+            MAX_NAME_CHARS
+        );
         assert!(!safe_file_name("a\u{0}b\nc").contains(['\u{0}', '\n']));
     }
 

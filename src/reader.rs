@@ -63,7 +63,10 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
         return Err(invalid(diags));
     }
     // Structural faults (missing or duplicated tables and rows) leave no usable figures.
-    if r.diags.iter().any(|d| d.is_error() && d.id.starts_with("READ-")) {
+    if r.diags
+        .iter()
+        .any(|d| d.is_error() && d.id.starts_with("READ-"))
+    {
         return Err(invalid(r.diags));
     }
     r.info();

@@ -13,14 +13,14 @@ use crate::narrative::{Context, Templates};
 use crate::ooxml::{self, Extras, FontDecl};
 use crate::statement::{Part, Statement};
 use crate::typography::{
-    self as ty, Font, BODY, FIRST_LINE_CHARS, FONT_FALLBACKS, HEADING1, HEADING2, LINE_PITCH_PT, PAGE_NUMBER,
-    TABLE, TITLE,
+    self as ty, Font, BODY, FIRST_LINE_CHARS, FONT_FALLBACKS, HEADING1, HEADING2, LINE_PITCH_PT,
+    PAGE_NUMBER, TABLE, TITLE,
 };
 use docx_rs::{
-    AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
-    PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Style, StyleType, Table, TableAlignmentType,
-    TableBorders, TableCell, TableCellBorder, TableCellBorderPosition, TableCellMargins, TableLayoutType, TableRow,
-    VAlignType, VMergeType, WidthType,
+    AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Style, StyleType,
+    Table, TableAlignmentType, TableBorders, TableCell, TableCellBorder, TableCellBorderPosition,
+    TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
 /// Paragraph style ids.
@@ -46,7 +46,10 @@ fn fonts(f: &Font) -> RunFonts {
 }
 
 fn run(text: &str, f: &Font) -> Run {
-    let r = Run::new().add_text(text).fonts(fonts(f)).size(f.half_points());
+    let r = Run::new()
+        .add_text(text)
+        .fonts(fonts(f))
+        .size(f.half_points());
     if f.bold {
         r.bold()
     } else {
@@ -108,12 +111,21 @@ fn title(text: &str) -> Paragraph {
         .style(STYLE_TITLE)
         .align(AlignmentType::Center)
         .keep_next(true)
-        .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(700).before(0).after(0))
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(700)
+                .before(0)
+                .after(0),
+        )
         .add_run(run(text, &TITLE))
 }
 
 fn empty_line() -> Paragraph {
-    Paragraph::new().style(STYLE_BODY).line_spacing(exact_spacing()).add_run(run("", &BODY))
+    Paragraph::new()
+        .style(STYLE_BODY)
+        .line_spacing(exact_spacing())
+        .add_run(run("", &BODY))
 }
 
 /// Right-aligned signature lines, the date four characters from the right margin (右空四字) and
@@ -156,11 +168,23 @@ fn styles() -> Vec<Style> {
             .indent(None, Some(first_line(&BODY)), None, None)
             .line_spacing(exact_spacing()),
         // Lower-case names are Word's built-in heading styles: the navigation pane shows them.
-        para(STYLE_H1, "heading 1", &HEADING1).outline_lvl(0).next(STYLE_BODY).line_spacing(exact_spacing()),
-        para(STYLE_H2, "heading 2", &HEADING2).outline_lvl(1).next(STYLE_BODY).line_spacing(exact_spacing()),
+        para(STYLE_H1, "heading 1", &HEADING1)
+            .outline_lvl(0)
+            .next(STYLE_BODY)
+            .line_spacing(exact_spacing()),
+        para(STYLE_H2, "heading 2", &HEADING2)
+            .outline_lvl(1)
+            .next(STYLE_BODY)
+            .line_spacing(exact_spacing()),
         para(STYLE_TABLE, "Table Text", &TABLE)
             .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0)),
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Auto)
+                    .line(240)
+                    .before(0)
+                    .after(0),
+            ),
     ]
 }
 
@@ -192,7 +216,10 @@ fn page_footer(odd: bool) -> Footer {
 }
 
 fn cell_border(p: TableCellBorderPosition) -> TableCellBorder {
-    TableCellBorder::new(p).border_type(BorderType::Single).size(4).color("000000")
+    TableCellBorder::new(p)
+        .border_type(BorderType::Single)
+        .size(4)
+        .color("000000")
 }
 
 /// One official table as a Word table: grid and cell widths (tblGrid + tcW), every cell
@@ -200,7 +227,11 @@ fn cell_border(p: TableCellBorderPosition) -> TableCellBorder {
 fn table(layout: &Layout, st: &Statement) -> Table {
     let text_width = ty::text_width() as f64;
     let total: f64 = layout.widths.iter().sum();
-    let mut grid: Vec<usize> = layout.widths.iter().map(|w| (w / total * text_width).floor() as usize).collect();
+    let mut grid: Vec<usize> = layout
+        .widths
+        .iter()
+        .map(|w| (w / total * text_width).floor() as usize)
+        .collect();
     let used: usize = grid.iter().sum();
     if let Some(last) = grid.last_mut() {
         *last += (text_width as usize).saturating_sub(used);
@@ -220,16 +251,28 @@ fn table(layout: &Layout, st: &Statement) -> Table {
                 Content::Data(id) => (st.figures.get(id).to_string(), AlignmentType::Center),
                 Content::Label(t) if p.rows > 1 => (t.to_string(), AlignmentType::Center),
                 Content::Label(t) => (t.to_string(), AlignmentType::Left),
-                Content::Header(t) | Content::BlockTitle(t) => (t.to_string(), AlignmentType::Center),
+                Content::Header(t) | Content::BlockTitle(t) => {
+                    (t.to_string(), AlignmentType::Center)
+                }
             };
             let continues = p.row < r;
             // Short tables stay on one page; long ones keep their heads with the first row.
-            let keep = if layout.rows <= KEEP_WHOLE { r + 1 < layout.rows } else { r < layout.header_rows };
+            let keep = if layout.rows <= KEEP_WHOLE {
+                r + 1 < layout.rows
+            } else {
+                r < layout.header_rows
+            };
             let paragraph = Paragraph::new()
                 .keep_next(keep)
                 .style(STYLE_TABLE)
                 .align(align)
-                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240)
+                        .before(0)
+                        .after(0),
+                )
                 .add_run(run(if continues { "" } else { &text }, &TABLE));
             let mut cell = TableCell::new()
                 .add_paragraph(paragraph)
@@ -243,7 +286,11 @@ fn table(layout: &Layout, st: &Statement) -> Table {
                 cell = cell.grid_span(p.cols);
             }
             if p.rows > 1 {
-                cell = cell.vertical_merge(if continues { VMergeType::Continue } else { VMergeType::Restart });
+                cell = cell.vertical_merge(if continues {
+                    VMergeType::Continue
+                } else {
+                    VMergeType::Restart
+                });
             }
             cells.push(cell);
             c = p.col + p.cols;
@@ -278,10 +325,12 @@ fn parts(doc: Docx, parts: &[Part]) -> Docx {
 
 fn numeral(n: u32) -> &'static str {
     const N: [&str; 20] = [
-        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六",
-        "十七", "十八", "十九", "二十",
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
+        "十五", "十六", "十七", "十八", "十九", "二十",
     ];
-    N.get(n.saturating_sub(1) as usize).copied().unwrap_or("二十")
+    N.get(n.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("二十")
 }
 
 /// The report of a statement as .docx bytes (byte-identical for the same input).
@@ -379,7 +428,10 @@ pub fn document(st: &Statement, templates: &Templates) -> Result<Vec<u8>> {
             .collect(),
         header_rows,
         // Body and headings share one size, so one indent: 2 characters = 200 hundredths.
-        first_line_chars: vec![(chars(FIRST_LINE_CHARS, &BODY) as u32, FIRST_LINE_CHARS * 100)],
+        first_line_chars: vec![(
+            chars(FIRST_LINE_CHARS, &BODY) as u32,
+            FIRST_LINE_CHARS * 100,
+        )],
     };
     ooxml::finish(&packed, &extras).map_err(|e| Error::Build {
         what: "Word 报告",

@@ -16,7 +16,10 @@ fn the_seed_sample_passes() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("伊美区教育局 2025 年度"), "{out}");
     assert!(out.contains("共 0 个错误、1 个警告。"), "{out}");
-    assert!(out.contains("[TEXT-PART] “一、总体情况”没有写到“政府信息管理”方面。"), "{out}");
+    assert!(
+        out.contains("[TEXT-PART] “一、总体情况”没有写到“政府信息管理”方面。"),
+        "{out}"
+    );
     let (code, out, _) = run(dir.cmd().args(["check", &sample(samples::BUSY)]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("检查通过"), "{out}");

@@ -199,7 +199,11 @@ fn samples_pass_every_check_and_read_back_to_their_data() {
         let read = report_gen::reader::read(&path(name), Default::default()).expect("sample reads");
         let diags = report_gen::checks::all(&read, None);
         // The seed's own report does not cover 政府信息管理: a true finding, a warning.
-        let expected: Vec<&str> = if name == SEED { vec!["TEXT-PART"] } else { vec![] };
+        let expected: Vec<&str> = if name == SEED {
+            vec!["TEXT-PART"]
+        } else {
+            vec![]
+        };
         let ids: Vec<&str> = diags.iter().map(|d| d.id).collect();
         assert_eq!(ids, expected, "{name}: {diags:#?}");
         assert!(diags.iter().all(|d| !d.is_error()));

@@ -3,6 +3,7 @@
 mod util;
 
 mod appendix;
+mod batch;
 mod check;
 mod pasted;
 mod reader;

@@ -1,0 +1,638 @@
+//! The January batch: every agency's workbook of a district in one run.
+//!
+//! Three passes. (1) Every workbook is read and checked in parallel, matched by 机关名称 to
+//! last year's workbook when one is given. (2) Agencies whose reports would have the same name
+//! (same agency and year) are marked as conflicts; neither is written. (3) The reports and
+//! appendices are built in parallel and written straight to disk, so no more than one document
+//! per worker is held at a time. Last, the summary workbook 汇总.xlsx: one row per file, every
+//! diagnostic, and the roll-up of tables 二, 三 and 四 over the agencies that passed.
+
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::error::{Error, Result};
+use crate::figures::Figures;
+use crate::format::{self, CellId};
+use crate::layout::Table;
+use crate::narrative::Templates;
+use crate::report::{self, Checked};
+use crate::statement::Statement;
+use crate::workbook::Limits;
+use crate::{appendix, checks, output, reader, text, xlsx};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// File name of the summary workbook in the output folder.
+pub const SUMMARY: &str = "汇总.xlsx";
+/// File extensions read (case-insensitive).
+pub const EXTENSIONS: [&str; 3] = ["xlsx", "xls", "ods"];
+
+/// What a batch run is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Folder searched (recursively) for workbooks.
+    pub input: PathBuf,
+    /// Folder the reports and 汇总.xlsx go to.
+    pub output: PathBuf,
+    /// Last year's workbooks, matched by 机关名称.
+    pub previous: Option<PathBuf>,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Write reports even for workbooks with errors.
+    pub force: bool,
+    /// Input limits.
+    pub limits: Limits,
+}
+
+/// How one workbook fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// No errors, no warnings.
+    Passed,
+    /// Warnings only.
+    Warnings,
+    /// Data errors (or a conflict).
+    Errors,
+    /// The file could not be read.
+    Unreadable,
+}
+
+impl Status {
+    /// The word office staff read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Passed => "通过",
+            Status::Warnings => "有警告",
+            Status::Errors => "有错误",
+            Status::Unreadable => "无法读取",
+        }
+    }
+}
+
+/// One input workbook and what became of it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The file, relative to the input folder.
+    pub file: PathBuf,
+    /// 机关名称 (empty when unreadable).
+    pub agency: String,
+    /// 报告年度.
+    pub year: Option<i32>,
+    /// Outcome.
+    pub status: Status,
+    /// Everything found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The figures, when the workbook was readable.
+    pub figures: Option<Figures>,
+    /// The report written, if any.
+    pub report: Option<PathBuf>,
+}
+
+/// The outcome of a batch.
+#[derive(Debug)]
+pub struct Summary {
+    /// One row per input file, in path order.
+    pub rows: Vec<Row>,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Reports written.
+    pub fn written(&self) -> usize {
+        self.rows.iter().filter(|r| r.report.is_some()).count()
+    }
+    /// Workbooks with data errors.
+    pub fn with_errors(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.status == Status::Errors)
+            .count()
+    }
+    /// Workbooks that could not be read.
+    pub fn unreadable(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.status == Status::Unreadable)
+            .count()
+    }
+    /// The closing line, e.g. “共 12 个文件：生成报告 10 份，有错误 1 个，无法读取 1 个，用时 0.8 秒。”
+    pub fn line(&self) -> String {
+        format!(
+            "共 {} 个文件：生成报告 {} 份，有错误 {} 个，无法读取 {} 个，用时 {:.1} 秒。",
+            self.rows.len(),
+            self.written(),
+            self.with_errors(),
+            self.unreadable(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+    /// 0 when every workbook produced its report, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(self.written() < self.rows.len())
+    }
+}
+
+/// Where progress goes: a bar on a terminal, plain lines otherwise.
+pub trait Progress: Sync {
+    /// A phase starts with `total` steps.
+    fn start(&self, phase: &str, total: usize);
+    /// One step done; `failed` counts failures so far; `line` describes it.
+    fn step(&self, failed: usize, line: &str);
+    /// The phase is over.
+    fn finish(&self);
+}
+
+/// Progress that says nothing (tests, library use).
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: &str, _: usize) {}
+    fn step(&self, _: usize, _: &str) {}
+    fn finish(&self) {}
+}
+
+/// Workbooks under `dir`, recursively, in path order: no Office lock files (`~$…`), no hidden
+/// files or folders, nothing inside `skip` (the output folder).
+pub fn discover(dir: &Path, skip: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let skip = skip.and_then(|s| s.canonicalize().ok());
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|source| Error::Read {
+            path: d.clone(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if skip
+                    .as_ref()
+                    .is_some_and(|s| path.canonicalize().ok().as_ref() == Some(s))
+                {
+                    continue;
+                }
+                stack.push(path);
+            } else if EXTENSIONS.iter().any(|e| {
+                path.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(e))
+            }) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The name an agency is matched by across years: no spaces, no punctuation.
+pub fn agency_key(name: &str) -> String {
+    text::key(name)
+}
+
+/// File stem of an agency's report: `<机关名称>-<YYYY>年政府信息公开工作年度报告`, made safe.
+pub fn report_stem(st: &Statement) -> String {
+    let name = report::default_name(st);
+    name.strip_suffix(".docx").unwrap_or(&name).to_string()
+}
+
+/// Runs a batch.
+pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Result<Summary> {
+    let started = Instant::now();
+    if !opts.input.is_dir() {
+        return Err(Error::Usage(format!(
+            "输入文件夹 {} 不存在。",
+            opts.input.display()
+        )));
+    }
+    std::fs::create_dir_all(&opts.output).map_err(|source| Error::Write {
+        path: opts.output.clone(),
+        source,
+    })?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| Error::Usage(format!("无法启动 {} 个工作线程：{e}", opts.jobs)))?;
+    let files = discover(&opts.input, Some(&opts.output))?;
+    let previous = match &opts.previous {
+        Some(dir) => pool.install(|| last_year(dir, opts.limits)).map(Some)?,
+        None => None,
+    };
+
+    // Pass 1: read and check.
+    progress.start("核对", files.len());
+    let failed = AtomicUsize::new(0);
+    let checked: Vec<(Row, Option<Checked>)> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                let (row, c) = check_one(opts, path, previous.as_ref());
+                if row.status >= Status::Errors {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+                progress.step(
+                    failed.load(Ordering::Relaxed),
+                    &format!("{} {}", row.status.label(), row.file.display()),
+                );
+                (row, c)
+            })
+            .collect()
+    });
+    progress.finish();
+
+    // Pass 2: two workbooks that would write the same report are both conflicts.
+    let mut checked = checked;
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (_, c)) in checked.iter().enumerate() {
+        if let Some(c) = c {
+            by_name
+                .entry(report_stem(&c.statement))
+                .or_default()
+                .push(i);
+        }
+    }
+    for indices in by_name.values().filter(|v| v.len() > 1) {
+        let files: Vec<String> = indices
+            .iter()
+            .filter_map(|&i| checked.get(i))
+            .map(|(r, _)| r.file.display().to_string())
+            .collect();
+        for &i in indices {
+            if let Some((row, _)) = checked.get_mut(i) {
+                row.diagnostics.push(
+                    Diagnostic::error(
+                        "BATCH-CONFLICT",
+                        format!(
+                            "{} 个工作簿的机关名称和年度相同（{}），报告会互相覆盖，均未生成。",
+                            files.len(),
+                            files.join("、")
+                        ),
+                    )
+                    .hint("请确认是否重复提交，或改正其中一个的机关名称、报告年度。"),
+                );
+                row.status = Status::Errors;
+            }
+        }
+    }
+
+    // Pass 3: build and write, one document per worker at a time.
+    let todo = checked
+        .iter()
+        .filter(|(r, c)| {
+            c.is_some() && (r.status < Status::Errors || (opts.force && !is_conflict(r)))
+        })
+        .count();
+    progress.start("生成", todo);
+    let failed = AtomicUsize::new(0);
+    let rows: Vec<Row> = pool.install(|| {
+        checked
+            .into_par_iter()
+            .map(|(mut row, c)| {
+                let Some(c) = c else { return row };
+                let eligible = row.status < Status::Errors || (opts.force && !is_conflict(&row));
+                if !eligible {
+                    return row;
+                }
+                match write_one(opts, templates, &c) {
+                    Ok(path) => {
+                        progress.step(
+                            failed.load(Ordering::Relaxed),
+                            &format!("已生成 {}", path.display()),
+                        );
+                        row.report = Some(path);
+                    }
+                    Err(e) => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        progress.step(
+                            failed.load(Ordering::Relaxed),
+                            &format!("失败 {}：{e}", row.file.display()),
+                        );
+                        row.diagnostics.push(Diagnostic::error(
+                            "BATCH-WRITE",
+                            format!("报告未能生成：{e}"),
+                        ));
+                        row.status = Status::Errors;
+                    }
+                }
+                row
+            })
+            .collect()
+    });
+    progress.finish();
+
+    let summary = Summary {
+        rows,
+        elapsed: started.elapsed(),
+    };
+    let bytes = summary_workbook(&summary).map_err(|e| Error::Build {
+        what: "汇总表",
+        detail: e.to_string(),
+    })?;
+    output::write_atomic(&opts.output.join(SUMMARY), &bytes)?;
+    Ok(Summary {
+        elapsed: started.elapsed(),
+        ..summary
+    })
+}
+
+fn is_conflict(row: &Row) -> bool {
+    row.diagnostics.iter().any(|d| d.id == "BATCH-CONFLICT")
+}
+
+/// Last year's workbooks by agency key (the first in path order wins).
+fn last_year(dir: &Path, limits: Limits) -> Result<BTreeMap<String, Statement>> {
+    let files = discover(dir, None)?;
+    let read: Vec<Statement> = files
+        .par_iter()
+        .filter_map(|p| reader::read(p, limits).ok())
+        .collect();
+    let mut map = BTreeMap::new();
+    for st in read {
+        map.entry(agency_key(&st.info.agency)).or_insert(st);
+    }
+    Ok(map)
+}
+
+fn check_one(
+    opts: &Options,
+    path: &Path,
+    previous: Option<&BTreeMap<String, Statement>>,
+) -> (Row, Option<Checked>) {
+    let file = path.strip_prefix(&opts.input).unwrap_or(path).to_path_buf();
+    let mut row = Row {
+        file,
+        agency: String::new(),
+        year: None,
+        status: Status::Unreadable,
+        diagnostics: Vec::new(),
+        figures: None,
+        report: None,
+    };
+    let statement = match reader::read(path, opts.limits) {
+        Ok(st) => st,
+        Err(e) => {
+            row.status = if e.exit_code() == 1 {
+                Status::Errors
+            } else {
+                Status::Unreadable
+            };
+            row.diagnostics = match e.diagnostics() {
+                [] => vec![Diagnostic::error("BATCH-UNREADABLE", e.to_string())],
+                d => d.to_vec(),
+            };
+            return (row, None);
+        }
+    };
+    let prev = previous.and_then(|m| m.get(&agency_key(&statement.info.agency)));
+    let mut diagnostics = checks::all(&statement, prev);
+    if previous.is_some() && prev.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(
+                "BATCH-PREVIOUS",
+                format!(
+                    "上一年度文件夹中没有机关名称为“{}”的统计表，未核对连续性。",
+                    statement.info.agency
+                ),
+            )
+            .hint("如机关更名，请在上一年度统计表中使用现在的名称。"),
+        );
+    }
+    let (errors, warnings) = diagnostics::counts(&diagnostics);
+    row.status = match (errors, warnings) {
+        (0, 0) => Status::Passed,
+        (0, _) => Status::Warnings,
+        _ => Status::Errors,
+    };
+    row.agency = statement.info.agency.clone();
+    row.year = statement.info.year;
+    row.figures = Some(statement.figures.clone());
+    row.diagnostics = diagnostics.clone();
+    (
+        row,
+        Some(Checked {
+            statement,
+            diagnostics,
+        }),
+    )
+}
+
+/// Builds and writes one agency's report and appendix; returns the report's path.
+fn write_one(opts: &Options, templates: &Templates, c: &Checked) -> Result<PathBuf> {
+    let docx = opts
+        .output
+        .join(format!("{}.docx", report_stem(&c.statement)));
+    let docs = report::build(c, templates, true)?;
+    output::write_atomic(&docx, &docs.docx)?;
+    if let Some(bytes) = &docs.appendix {
+        output::write_atomic(&report::appendix_path(&docx), bytes)?;
+    }
+    Ok(docx)
+}
+
+/// The key figures of the 总览 sheet: (column head, cell).
+const KEY_FIGURES: [(&str, KeyFigure); 11] = [
+    (
+        "本年新收",
+        KeyFigure::Cell(CellId::T3(format::T3_NEW, format::T3_TOTAL_COL)),
+    ),
+    (
+        "上年结转",
+        KeyFigure::Cell(CellId::T3(format::T3_CARRIED_IN, format::T3_TOTAL_COL)),
+    ),
+    (
+        "予以公开",
+        KeyFigure::Cell(CellId::T3(format::T3_GRANTED, format::T3_TOTAL_COL)),
+    ),
+    (
+        "部分公开",
+        KeyFigure::Cell(CellId::T3(format::T3_PARTIAL, format::T3_TOTAL_COL)),
+    ),
+    ("不予公开", KeyFigure::Class(2)),
+    (
+        "（七）总计",
+        KeyFigure::Cell(CellId::T3(format::T3_RESULTS_TOTAL, format::T3_TOTAL_COL)),
+    ),
+    (
+        "结转下年度",
+        KeyFigure::Cell(CellId::T3(format::T3_CARRIED_FORWARD, format::T3_TOTAL_COL)),
+    ),
+    (
+        "行政复议总计",
+        KeyFigure::Cell(CellId::T4(format::T4_TOTAL)),
+    ),
+    ("行政诉讼总计", KeyFigure::Litigation),
+    ("行政许可", KeyFigure::T2("licensing")),
+    ("行政处罚", KeyFigure::T2("penalty")),
+];
+
+#[derive(Debug, Clone, Copy)]
+enum KeyFigure {
+    Cell(CellId),
+    Class(usize),
+    Litigation,
+    T2(&'static str),
+}
+
+impl KeyFigure {
+    fn value(self, f: &Figures) -> u64 {
+        match self {
+            KeyFigure::Cell(id) => f.count(id),
+            KeyFigure::Class(i) => format::T3_CLASSES.get(i).map_or(0, |c| {
+                c.rows.clone().map(|r| f.t3[r][format::T3_TOTAL_COL]).sum()
+            }),
+            KeyFigure::Litigation => f.t4[5 + format::T4_TOTAL] + f.t4[10 + format::T4_TOTAL],
+            KeyFigure::T2(id) => format::t2_index(id, None).map_or(0, |i| f.count(CellId::T2(i))),
+        }
+    }
+}
+
+/// The summary workbook: 总览, 问题明细 and the roll-up tables.
+pub fn summary_workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
+    let mut wb = Workbook::new();
+    let years: Vec<i32> = s.rows.iter().filter_map(|r| r.year).collect();
+    let year = years
+        .first()
+        .copied()
+        .filter(|y| years.iter().all(|x| x == y));
+    let created = ExcelDateTime::from_ymd(
+        year.map_or(2021, |y| (y + 1).clamp(1900, 9999) as u16),
+        1,
+        1,
+    )?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("政府信息公开工作年度报告汇总")
+            .set_creation_datetime(&created),
+    );
+
+    let cell = xlsx::font_format(&crate::typography::XLSX_TABLE)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let head = cell.clone().set_bold().set_background_color("#F2F2F2");
+    let bad = cell.clone().set_background_color(Color::RGB(0xFDE2E1));
+    let warn = cell.clone().set_background_color(Color::RGB(0xFFF4CE));
+    let count = |f: &Format| f.clone().set_num_format(xlsx::COUNT_FORMAT);
+
+    // 总览
+    let ws = wb.add_worksheet().set_name("总览")?;
+    let mut heads = vec!["文件", "机关名称", "年度", "状态", "错误", "警告"];
+    heads.extend(KEY_FIGURES.iter().map(|(h, _)| *h));
+    heads.push("报告");
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        let width = match c {
+            0 | 1 => 34.0,
+            c if c == heads.len() - 1 => 46.0,
+            _ => 10.0,
+        };
+        ws.set_column_width(c as u16, width)?;
+    }
+    for (i, row) in s.rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let fmt = match row.status {
+            Status::Errors | Status::Unreadable => &bad,
+            Status::Warnings => &warn,
+            Status::Passed => &cell,
+        };
+        let (errors, warnings) = diagnostics::counts(&row.diagnostics);
+        ws.write_string_with_format(
+            r,
+            0,
+            xlsx::clip(&row.file.display().to_string(), xlsx::MAX_CELL_TEXT),
+            fmt,
+        )?;
+        ws.write_string_with_format(r, 1, xlsx::clip(&row.agency, xlsx::MAX_CELL_TEXT), fmt)?;
+        match row.year {
+            Some(y) => ws.write_number_with_format(r, 2, f64::from(y), &count(fmt))?,
+            None => ws.write_blank(r, 2, fmt)?,
+        };
+        ws.write_string_with_format(r, 3, row.status.label(), fmt)?;
+        ws.write_number_with_format(r, 4, errors as f64, &count(fmt))?;
+        ws.write_number_with_format(r, 5, warnings as f64, &count(fmt))?;
+        for (k, (_, key)) in KEY_FIGURES.iter().enumerate() {
+            let c = 6 + k as u16;
+            match &row.figures {
+                Some(f) => ws.write_number_with_format(r, c, key.value(f) as f64, &count(fmt))?,
+                None => ws.write_blank(r, c, fmt)?,
+            };
+        }
+        let report = row
+            .report
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned());
+        ws.write_string_with_format(r, heads.len() as u16 - 1, report.unwrap_or_default(), fmt)?;
+    }
+    ws.set_freeze_panes(1, 2)?;
+    ws.autofilter(0, 0, s.rows.len() as u32, heads.len() as u16 - 1)?;
+
+    // 问题明细
+    let ws = wb.add_worksheet().set_name("问题明细")?;
+    let heads = ["文件", "机关名称", "编号", "严重程度", "说明", "单元格"];
+    let widths = [34.0, 30.0, 16.0, 10.0, 80.0, 40.0];
+    for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    let mut r = 1;
+    for row in &s.rows {
+        for d in &row.diagnostics {
+            let fmt = if d.severity == Severity::Error {
+                &bad
+            } else {
+                &cell
+            };
+            ws.write_string_with_format(
+                r,
+                0,
+                xlsx::clip(&row.file.display().to_string(), xlsx::MAX_CELL_TEXT),
+                fmt,
+            )?;
+            ws.write_string_with_format(r, 1, xlsx::clip(&row.agency, xlsx::MAX_CELL_TEXT), fmt)?;
+            ws.write_string_with_format(r, 2, d.id, fmt)?;
+            ws.write_string_with_format(r, 3, d.severity.label(), fmt)?;
+            ws.write_string_with_format(r, 4, xlsx::clip(&d.message, xlsx::MAX_CELL_TEXT), fmt)?;
+            ws.write_string_with_format(
+                r,
+                5,
+                xlsx::clip(&d.cells.join("、"), xlsx::MAX_CELL_TEXT),
+                fmt,
+            )?;
+            r += 1;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, r.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
+
+    // The roll-up over every agency that passed (errors excluded, even when forced).
+    let passed: Vec<&Figures> = s
+        .rows
+        .iter()
+        .filter(|r| matches!(r.status, Status::Passed | Status::Warnings))
+        .filter_map(|r| r.figures.as_ref())
+        .collect();
+    let mut total = Figures::default();
+    for f in &passed {
+        total.add(f);
+    }
+    let scope = format!("{} 个机关", passed.len());
+    for (table, sheet) in [
+        (Table::T2, "汇总表二"),
+        (Table::T3, "汇总表三"),
+        (Table::T4, "汇总表四"),
+    ] {
+        let title = format!("{}汇总（{scope}）", appendix::title("", year, table));
+        appendix::add_table_sheet(&mut wb, sheet, &title, &scope, table, &total)?;
+    }
+    wb.save_to_buffer()
+}

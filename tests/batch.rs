@@ -1,0 +1,318 @@
+//! `report-gen batch` over a folder of good, erroneous, unreadable, lock and hidden files.
+
+use crate::samples;
+use crate::util::{run, Dir};
+use calamine::{Data, Reader, Xlsx};
+use report_gen::appendix::TABLE_TOP;
+use report_gen::figures::Figures;
+use report_gen::format::{CellId, T3_CARRIED_FORWARD, T3_NEW};
+use report_gen::layout::{Content, Table};
+use report_gen::statement::Statement;
+use std::io::Cursor;
+use std::path::Path;
+
+fn workbook(st: &Statement) -> Vec<u8> {
+    report_gen::init::workbook(st).expect("workbook")
+}
+
+fn named(agency: &str, figures_from: &Statement) -> Statement {
+    let mut st = figures_from.clone();
+    st.info.agency = agency.to_string();
+    st
+}
+
+/// A district's folder: three good agencies (one in a subfolder), one with an error, one
+/// unreadable, one 2019-layout, an Office lock file and a hidden file.
+fn district(dir: &Dir) {
+    dir.write("in/伊美区教育局.xlsx", &workbook(&samples::seed()));
+    dir.write("in/示例区人民政府.xlsx", &workbook(&samples::busy()));
+    dir.write(
+        "in/乡镇/示例镇.xlsx",
+        &workbook(&named("示例镇人民政府", &samples::busy())),
+    );
+    let mut bad = named("出错局", &samples::seed());
+    bad.figures.t3[T3_NEW][0] = 3;
+    bad.figures.compute_totals();
+    dir.write("in/出错局.xlsx", &workbook(&bad));
+    dir.write("in/坏文件.xlsx", b"this is not a workbook");
+    dir.write("in/旧格式.xlsx", &crate::reader::layout_2019());
+    dir.write("in/~$示例区人民政府.xlsx", b"lock");
+    dir.write("in/.隐藏.xlsx", &workbook(&samples::seed()));
+    dir.write("in/说明.txt", b"not a workbook extension");
+}
+
+fn open(path: &Path) -> Xlsx<Cursor<Vec<u8>>> {
+    Xlsx::new(Cursor::new(std::fs::read(path).expect("file"))).expect("calamine opens it")
+}
+
+fn column(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, col: u32) -> Vec<String> {
+    let range = book.worksheet_range(sheet).expect("sheet");
+    (1..range.height() as u32)
+        .map(|r| {
+            range
+                .get_value((r, col))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The figures of a roll-up sheet, read cell by cell at the layout's positions.
+fn rolled_up(book: &mut Xlsx<Cursor<Vec<u8>>>) -> Figures {
+    let mut f = Figures::default();
+    for (table, sheet) in [
+        (Table::T2, "汇总表二"),
+        (Table::T3, "汇总表三"),
+        (Table::T4, "汇总表四"),
+    ] {
+        let range = book.worksheet_range(sheet).expect("sheet");
+        for p in table.layout().cells {
+            let Content::Data(id) = p.content else {
+                continue;
+            };
+            let v = range
+                .get_value((TABLE_TOP + p.row as u32, p.col as u32))
+                .cloned();
+            let x = match v {
+                Some(Data::Float(x)) => x,
+                Some(Data::Int(i)) => i as f64,
+                other => panic!("{sheet} {id:?}: {other:?}"),
+            };
+            let n = if id == CellId::T2(report_gen::figures::T2_FEES) {
+                report_gen::figures::Number::Wan(x)
+            } else {
+                report_gen::figures::Number::Count(x as u64)
+            };
+            f.set(id, n);
+        }
+    }
+    f
+}
+
+#[test]
+fn a_mixed_folder_gives_reports_for_the_good_and_a_summary_for_all() {
+    let dir = Dir::new();
+    district(&dir);
+    let (code, out, err) = run(dir.cmd().args(["batch", "in", "-o", "out"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("共 6 个文件：生成报告 3 份，有错误 2 个，无法读取 1 个"),
+        "{err}"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .expect("out")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        vec![
+            "伊美区教育局-2025年政府信息公开工作年度报告-附表.xlsx",
+            "伊美区教育局-2025年政府信息公开工作年度报告.docx",
+            "汇总.xlsx",
+            "示例区人民政府-2025年政府信息公开工作年度报告-附表.xlsx",
+            "示例区人民政府-2025年政府信息公开工作年度报告.docx",
+            "示例镇人民政府-2025年政府信息公开工作年度报告-附表.xlsx",
+            "示例镇人民政府-2025年政府信息公开工作年度报告.docx",
+        ]
+    );
+
+    let mut book = open(&dir.join("out/汇总.xlsx"));
+    let files = column(&mut book, "总览", 0);
+    assert_eq!(
+        files,
+        vec![
+            "乡镇/示例镇.xlsx",
+            "伊美区教育局.xlsx",
+            "出错局.xlsx",
+            "坏文件.xlsx",
+            "旧格式.xlsx",
+            "示例区人民政府.xlsx"
+        ]
+    );
+    let status = column(&mut book, "总览", 3);
+    assert_eq!(
+        status,
+        vec!["通过", "有警告", "有错误", "无法读取", "有错误", "通过"]
+    );
+    let new_total = column(&mut book, "总览", 6);
+    assert_eq!(new_total, vec!["393", "0", "3", "", "", "393"]);
+    let ids = column(&mut book, "问题明细", 2);
+    let who = column(&mut book, "问题明细", 0);
+    let pairs: Vec<(String, String)> = who.into_iter().zip(ids).collect();
+    assert!(
+        pairs.contains(&("出错局.xlsx".into(), "R-T3-1".into())),
+        "{pairs:?}"
+    );
+    assert!(pairs.contains(&("坏文件.xlsx".into(), "BATCH-UNREADABLE".into())));
+    assert!(pairs.contains(&("旧格式.xlsx".into(), "R-X-2".into())));
+    assert!(pairs.contains(&("伊美区教育局.xlsx".into(), "TEXT-PART".into())));
+
+    // The roll-up is the sum of every agency that passed (the erroneous one is left out).
+    let mut want = Figures::default();
+    for st in [samples::seed(), samples::busy(), samples::busy()] {
+        want.add(&st.figures);
+    }
+    want.compute_totals();
+    assert_eq!(rolled_up(&mut book), want);
+}
+
+#[test]
+fn a_report_made_in_batch_equals_the_one_the_main_command_makes() {
+    let dir = Dir::new();
+    dir.write("in/a.xlsx", &workbook(&samples::busy()));
+    let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "out", "--jobs", "2"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(dir.cmd().args(["in/a.xlsx", "-o", "single.docx"]));
+    assert_eq!(code, 0, "{err}");
+    let stem = "out/示例区人民政府-2025年政府信息公开工作年度报告";
+    let batch = std::fs::read(dir.join(&format!("{stem}.docx"))).expect("batch report");
+    let single = std::fs::read(dir.join("single.docx")).expect("single report");
+    assert!(batch == single, "batch and single reports differ");
+    let batch = std::fs::read(dir.join(&format!("{stem}-附表.xlsx"))).expect("batch appendix");
+    let single = std::fs::read(dir.join("single-附表.xlsx")).expect("single appendix");
+    assert!(batch == single, "batch and single appendices differ");
+}
+
+#[test]
+fn agency_names_cannot_write_outside_the_output_folder() {
+    let dir = Dir::new();
+    dir.write(
+        "in/a.xlsx",
+        &workbook(&named("../../逃出/局:名\\..", &samples::busy())),
+    );
+    dir.write(
+        "in/b.xlsx",
+        &workbook(&named(&"很长的机关名称".repeat(50), &samples::busy())),
+    );
+    let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "out"]));
+    assert_eq!(code, 0, "{err}");
+    let outside: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut outside = outside;
+    outside.sort();
+    assert_eq!(outside, vec!["in", "out"]);
+    let inside: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .expect("out")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(inside.len(), 5, "{inside:?}");
+    assert!(
+        inside.iter().all(|n| !n.contains('/')
+            && !n.contains('\\')
+            && !n.contains(':')
+            && !n.contains("..")),
+        "{inside:?}"
+    );
+    assert!(inside.iter().all(|n| n.len() <= 255), "{inside:?}");
+}
+
+#[test]
+fn two_workbooks_of_one_agency_and_year_conflict_without_overwriting() {
+    let dir = Dir::new();
+    dir.write("in/a.xlsx", &workbook(&samples::busy()));
+    dir.write("in/b/a.xlsx", &workbook(&samples::busy()));
+    dir.write("in/c.xlsx", &workbook(&samples::seed()));
+    let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "out"]));
+    assert_eq!(code, 1, "{err}");
+    let mut book = open(&dir.join("out/汇总.xlsx"));
+    assert_eq!(
+        column(&mut book, "总览", 3),
+        vec!["有错误", "有错误", "有警告"]
+    );
+    let ids = column(&mut book, "问题明细", 2);
+    assert_eq!(ids.iter().filter(|i| *i == "BATCH-CONFLICT").count(), 2);
+    let messages = column(&mut book, "问题明细", 4);
+    assert!(
+        messages.iter().any(|m| m.contains("a.xlsx、b/a.xlsx")),
+        "{messages:?}"
+    );
+    assert!(!dir
+        .join("out/示例区人民政府-2025年政府信息公开工作年度报告.docx")
+        .exists());
+    assert!(dir
+        .join("out/伊美区教育局-2025年政府信息公开工作年度报告.docx")
+        .exists());
+}
+
+#[test]
+fn last_year_is_matched_by_agency_name() {
+    let dir = Dir::new();
+    let mut last = samples::busy();
+    last.info.year = Some(2024);
+    last.info.agency = " 示例区 人民政府 ".into(); // spacing differs: still the same agency
+    last.figures.t3[T3_CARRIED_FORWARD] = samples::busy().figures.t3[format_carried_in()];
+    last.figures.compute_totals();
+    dir.write("last/x.xlsx", &workbook(&last));
+    dir.write("in/a.xlsx", &workbook(&samples::busy()));
+    dir.write("in/c.xlsx", &workbook(&samples::seed()));
+    let (code, _, err) = run(dir
+        .cmd()
+        .args(["batch", "in", "-o", "out", "--previous", "last"]));
+    assert_eq!(code, 0, "{err}");
+    let mut book = open(&dir.join("out/汇总.xlsx"));
+    let pairs: Vec<(String, String)> = column(&mut book, "问题明细", 0)
+        .into_iter()
+        .zip(column(&mut book, "问题明细", 2))
+        .collect();
+    assert!(
+        pairs.contains(&("c.xlsx".into(), "BATCH-PREVIOUS".into())),
+        "{pairs:?}"
+    );
+    assert!(
+        !pairs
+            .iter()
+            .any(|(f, id)| f == "a.xlsx" && id.starts_with("R-T3-6")),
+        "{pairs:?}"
+    );
+    // A wrong carry-over is caught across years.
+    last.figures.t3[T3_CARRIED_FORWARD][0] += 1;
+    last.figures.compute_totals();
+    dir.write("last/x.xlsx", &workbook(&last));
+    let (code, _, _) = run(dir
+        .cmd()
+        .args(["batch", "in", "-o", "out2", "--previous", "last"]));
+    assert_eq!(code, 1);
+}
+
+fn format_carried_in() -> usize {
+    report_gen::format::T3_CARRIED_IN
+}
+
+#[test]
+fn parallel_runs_give_the_same_outputs_and_bad_arguments_exit_2() {
+    let dir = Dir::new();
+    district(&dir);
+    for (jobs, out) in [("1", "o1"), ("2", "o2")] {
+        let (code, _, _) = run(dir.cmd().args(["batch", "in", "-o", out, "--jobs", jobs]));
+        assert_eq!(code, 1);
+    }
+    for name in [
+        "汇总.xlsx",
+        "示例区人民政府-2025年政府信息公开工作年度报告.docx",
+        "示例镇人民政府-2025年政府信息公开工作年度报告-附表.xlsx",
+    ] {
+        let a = std::fs::read(dir.join("o1").join(name)).expect("o1");
+        let b = std::fs::read(dir.join("o2").join(name)).expect("o2");
+        assert!(a == b, "{name} differs between --jobs 1 and --jobs 2");
+    }
+    let (code, _, err) = run(dir.cmd().args(["batch", "nowhere", "-o", "out"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("不存在"));
+    let (code, _, _) = run(dir.cmd().args(["batch", "in", "-o", "out", "--jobs", "0"]));
+    assert_eq!(code, 2);
+    let (code, _, _) = run(dir.cmd().args(["batch", "in"]));
+    assert_eq!(code, 2);
+    // The output folder inside the input folder is not read back as input.
+    let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "in/out"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("共 6 个文件"), "{err}");
+    let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "in/out"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("共 6 个文件"), "{err}");
+}
