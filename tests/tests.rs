@@ -5,6 +5,7 @@ mod util;
 mod appendix;
 mod batch;
 mod check;
+mod formats;
 mod pasted;
 mod reader;
 mod samples;
