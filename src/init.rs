@@ -178,27 +178,44 @@ fn validations(
     Ok(())
 }
 
-fn info_sheet(ws: &mut Worksheet, st: &Statement) -> Result<(), XlsxError> {
-    ws.set_name(SHEET_INFO)?;
-    let widths = [22.0, 48.0, 46.0];
+/// Column heads of the 基本信息 sheet.
+const INFO_HEADS: [&str; 3] = ["项目", "内容", "填写说明"];
+
+/// A sheet of rows under a head row (基本信息, 报告正文): name, column widths, title and
+/// instructions, the head row at [`TABLE_TOP`].
+fn list_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    title: &str,
+    note: &str,
+    heads: &[&str],
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
-    instructions(
-        ws,
-        "政府信息公开工作年度报告 基本信息",
-        "说明：在“内容”列填写本机关的信息。机关名称、报告年度用于报告标题；联系地址、邮政编码、联系电话和电子版查阅途径写入报告前言；三项信息处理费数字用于报告第六部分。",
-        3,
-        widths.iter().sum(),
-    )?;
+    instructions(ws, title, note, heads.len() as u16, widths.iter().sum())?;
     let head = xlsx::font_format(&crate::typography::XLSX_TABLE)
         .set_bold()
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Center)
         .set_background_color("#F2F2F2");
-    for (c, h) in ["项目", "内容", "填写说明"].iter().enumerate() {
+    for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(TABLE_TOP, c as u16, *h, &head)?;
     }
+    Ok(())
+}
+
+fn info_sheet(ws: &mut Worksheet, st: &Statement) -> Result<(), XlsxError> {
+    list_sheet(
+        ws,
+        SHEET_INFO,
+        "政府信息公开工作年度报告 基本信息",
+        "说明：在“内容”列填写本机关的信息。机关名称、报告年度用于报告标题；联系地址、邮政编码、联系电话和电子版查阅途径写入报告前言；三项信息处理费数字用于报告第六部分。",
+        &INFO_HEADS,
+        &[22.0, 48.0, 46.0],
+    )?;
     let cell = xlsx::font_format(&crate::typography::XLSX_TABLE)
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter)
@@ -289,26 +306,14 @@ fn info_sheet(ws: &mut Worksheet, st: &Statement) -> Result<(), XlsxError> {
 }
 
 fn text_sheet(ws: &mut Worksheet, st: &Statement) -> Result<(), XlsxError> {
-    ws.set_name(SHEET_TEXT)?;
-    let widths = [26.0, 30.0, 90.0];
-    for (i, w) in widths.iter().enumerate() {
-        ws.set_column_width(i as u16, *w)?;
-    }
-    instructions(
+    list_sheet(
         ws,
+        SHEET_TEXT,
         "政府信息公开工作年度报告 报告正文",
         "说明：每行一段内容，行的顺序就是报告中的顺序。“章节”从下拉列表选择；“小标题”只写标题文字，（一）（二）等序号由程序自动编排；“正文”单元格内换行（Alt+Enter）即分段。小标题留空的行接在上一行之后。二、三、四部分由统计表自动生成，不在此填写。",
-        3,
-        widths.iter().sum(),
+        &format::NARRATIVE_HEADS,
+        &[26.0, 30.0, 90.0],
     )?;
-    let head = xlsx::font_format(&crate::typography::XLSX_TABLE)
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_background_color("#F2F2F2");
-    for (c, h) in format::NARRATIVE_HEADS.iter().enumerate() {
-        ws.write_string_with_format(TABLE_TOP, c as u16, *h, &head)?;
-    }
     let cell = xlsx::font_format(&crate::typography::XLSX_TABLE)
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Top)
