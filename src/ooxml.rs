@@ -3,20 +3,35 @@
 //! docx-rs emits children in the wrong order in many property elements (`w:pPr`, `w:rPr`,
 //! `w:sectPr`, `w:tcPr`, styles, settings), puts `w:rPr` where the schema forbids it, writes
 //! `w:type` on `w:gridCol`, and has no theme part; Word then offers to "repair" the file.
-//! [`finish`] reads the packed zip, parses every XML part into a small owned tree, fixes it
-//! (ordering is table-driven, see `ooxml/order_table.rs`), adds the extras of [`Extras`] and
-//! writes a deterministic zip. [`order_violations`] checks a package against the same tables.
+//! [`finish`] reads the packed zip, parses every XML part into a tree that borrows from the
+//! part (`ooxml/tree.rs`), fixes it (ordering is table-driven, see `ooxml/order_table.rs`),
+//! adds the extras of [`Extras`] and writes a deterministic zip. [`order_violations`] checks
+//! a package against the same tables.
+//!
+//! Cost: what `finish` does not change is copied, not rebuilt. Ordering, `w:gridCol` and
+//! `w:firstLineChars` are done while parsing, and most elements are written out as they
+//! close (see `ooxml/tree.rs`). Entries are deflated at level [`DEFLATE_LEVEL`] (2): at the
+//! zip crate's default of 6, compressing takes most of the time `finish` needs for a report,
+//! for a package about 15% smaller.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Cursor, Read, Write};
 use std::sync::OnceLock;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
-
 mod order_table;
 #[cfg(test)]
 mod tests;
+mod tree;
+#[cfg(test)]
+mod tree_tests;
+
+use tree::{
+    parse_part, parse_xml, sort_children, write_xml_into, Attrs, Build, Finishing, SortScratch,
+    XDoc, XElement, XNode,
+};
+#[cfg(test)]
+use tree::{write_xml, Element, Node, XmlDoc};
 
 /// What docx-rs cannot express, added by [`finish`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -217,6 +232,13 @@ const ROOT_RELS: &str = "_rels/.rels";
 const DEFAULT_DECL: &str = r#"xml version="1.0" encoding="UTF-8" standalone="yes""#;
 /// A compact Office theme: standard colours, Times New Roman with 黑体/宋体 for Hans.
 const THEME_XML: &str = include_str!("ooxml/theme1.xml");
+/// The relationships part `finish` starts from when the main document has none.
+const EMPTY_RELS: &str =
+    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>"#;
+/// Deflate level of the entries written. Level 6 (the zip crate's default, used before)
+/// spends about 5 M instructions more on a 350 KB report for 15% fewer bytes; the output is
+/// deterministic at any fixed level.
+const DEFLATE_LEVEL: i64 = 2;
 
 /// Namespaces whose elements the order tables name, with the prefix the tables use.
 const KNOWN_NS: &[(&str, &str)] = &[
@@ -251,18 +273,25 @@ const KNOWN_NS: &[(&str, &str)] = &[
 /// deterministic: entries deflated, dated 1980-01-01, `[Content_Types].xml` first.
 pub fn finish(package: &[u8], extras: &Extras) -> Result<Vec<u8>, OoxmlError> {
     check_fonts(&extras.fonts)?;
-    let mut pkg = Package::read(package)?;
+    let Entries { entries, error } = read_entries(package)?;
+    let finishing = Finishing {
+        first_line_chars: &extras.first_line_chars,
+    };
+    // Ordering, gridCol and firstLineChars are done while parsing (see `tree`).
+    let mut pkg = XPackage::parse(&entries, error, &finishing)?;
     let main = pkg.main_document()?;
-    pkg.ensure_theme(&main)?;
+    pkg.ensure_theme(&main, &finishing)?;
     pkg.prune_unreferenced()?;
+    let to_fix = std::mem::take(&mut pkg.to_fix);
+    let mut scratch = SortScratch::default();
     for (name, part) in pkg.parts.iter_mut() {
-        if let PartData::Xml(doc) = part {
-            fix_context(&mut doc.root, 0);
-            if !extras.first_line_chars.is_empty() {
-                add_first_line_chars(&mut doc.root, &extras.first_line_chars, 0);
+        if let XPart::Xml(doc) = part {
+            if to_fix.contains(name) {
+                fix_context(&mut doc.root, 0);
+                reorder_with(&mut doc.root, 0, &mut scratch);
             }
             if *name == main {
-                add_header_rows(doc, &extras.header_rows)?;
+                add_header_rows(doc, &extras.header_rows, &mut scratch)?;
             }
         }
     }
@@ -272,11 +301,7 @@ pub fn finish(package: &[u8], extras: &Extras) -> Result<Vec<u8>, OoxmlError> {
             .ok_or_else(|| OoxmlError::MissingPart("font table (word/fontTable.xml)".into()))?;
         let doc = pkg.xml_mut(&font_table)?;
         declare_fonts(doc, &extras.fonts)?;
-    }
-    for part in pkg.parts.values_mut() {
-        if let PartData::Xml(doc) = part {
-            reorder(&mut doc.root, 0);
-        }
+        reorder_with(&mut doc.root, 0, &mut scratch);
     }
     pkg.write()
 }
@@ -299,439 +324,42 @@ pub fn order_violations(package: &[u8]) -> Vec<String> {
     out
 }
 
-// ---------------------------------------------------------------------------------------
-// XML tree
-
-/// An element with its namespace-resolved key (`w:pPr`, or `{uri}local` outside KNOWN_NS).
-#[derive(Debug, Clone, PartialEq)]
-struct Element {
-    /// Qualified name as written.
-    name: String,
-    /// Canonical key used by the order tables.
-    key: String,
-    /// Attributes in original order, values unescaped (namespace declarations included).
-    attrs: Vec<(String, String)>,
-    children: Vec<Node>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Node {
-    Element(Element),
-    /// Unescaped character data.
-    Text(String),
-    /// Raw CDATA content.
-    CData(String),
-    /// Raw comment content.
-    Comment(String),
-    /// Raw processing instruction content.
-    Pi(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct XmlDoc {
-    /// Raw declaration content between `<?` and `?>`.
-    decl: String,
-    /// Comments and processing instructions before the root element.
-    prolog: Vec<Node>,
-    root: Element,
-}
-
-impl Element {
-    /// A new element in the same namespace as `like` (same prefix), e.g. a `w:trPr` made
-    /// next to a `w:tr`, so no namespace declaration is needed.
-    fn sibling_of(like: &Element, local: &str) -> Element {
-        let (prefix, _) = split_qname(&like.name);
-        let key_prefix = like.key.split_once(':').map(|(p, _)| p).unwrap_or("");
-        Element {
-            name: match prefix {
-                Some(p) => format!("{p}:{local}"),
-                None => local.to_string(),
-            },
-            key: if key_prefix.is_empty() {
-                local.to_string()
-            } else {
-                format!("{key_prefix}:{local}")
-            },
-            attrs: Vec::new(),
-            children: Vec::new(),
-        }
+/// Parses a part for `finish`. Parts whose elements `finish` reads or changes get a full tree:
+/// relationships, content types and font tables sorted, parts that need `fix_context` in
+/// document order; the others only keep the path to table rows (see [`Build::Hybrid`]).
+fn parse_finishing<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    finishing: &Finishing<'_>,
+) -> Result<(XDoc<'a>, bool), OoxmlError> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with("styles.xml") || lower.ends_with("numbering.xml") {
+        // Styles and numbering levels always need `fix_context` in docx-rs output; on a part
+        // that does not, it changes nothing and the `reorder` after it sorts.
+        let (doc, _) = parse_part(name, bytes, finishing, Build::Unsorted)?;
+        return Ok((doc, true));
     }
-
-    /// The name of an attribute `local` in this element's own prefix (`w:val` on `w:jc`).
-    fn own_attr_name(&self, local: &str) -> String {
-        match split_qname(&self.name).0 {
-            Some(p) => format!("{p}:{local}"),
-            None => local.to_string(),
-        }
+    let tree =
+        name == CONTENT_TYPES || lower.ends_with(".rels") || lower.ends_with("fonttable.xml");
+    let (doc, fix) = parse_part(
+        name,
+        bytes,
+        finishing,
+        if tree { Build::Tree } else { Build::Hybrid },
+    )?;
+    if fix {
+        // Sorting first could change where `fix_context` leaves comments; see `Build`.
+        return parse_part(name, bytes, finishing, Build::Unsorted);
     }
-
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+    if !tree && doc.root.key == "w:fonts" {
+        return parse_part(name, bytes, finishing, Build::Tree);
     }
-
-    fn set_attr(&mut self, name: &str, value: String) {
-        match self.attrs.iter_mut().find(|(k, _)| k == name) {
-            Some(slot) => slot.1 = value,
-            None => self.attrs.push((name.to_string(), value)),
-        }
-    }
-
-    fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            _ => None,
-        })
-    }
-
-    fn elements_mut(&mut self) -> impl Iterator<Item = &mut Element> {
-        self.children.iter_mut().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            _ => None,
-        })
-    }
-
-    fn child(&self, key: &str) -> Option<&Element> {
-        self.elements().find(|e| e.key == key)
-    }
-
-    fn child_mut(&mut self, key: &str) -> Option<&mut Element> {
-        self.elements_mut().find(|e| e.key == key)
-    }
-
-    /// Removes and returns the first child element with `key`.
-    fn take_child(&mut self, key: &str) -> Option<Element> {
-        let index = self
-            .children
-            .iter()
-            .position(|n| matches!(n, Node::Element(e) if e.key == key))?;
-        match self.children.remove(index) {
-            Node::Element(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// Runs `f` on the child element `local` (same prefix as `self`), creating it at the
-    /// front if absent; `reorder` later moves it to its schema place.
-    fn with_child<R>(&mut self, local: &str, f: impl FnOnce(&mut Element) -> R) -> R {
-        let new = Element::sibling_of(self, local);
-        let index = self
-            .children
-            .iter()
-            .position(|n| matches!(n, Node::Element(e) if e.key == new.key));
-        if let Some(Node::Element(existing)) = index.and_then(|i| self.children.get_mut(i)) {
-            return f(existing);
-        }
-        let mut new = new;
-        let result = f(&mut new);
-        self.children.insert(0, Node::Element(new));
-        result
-    }
-}
-
-fn split_qname(name: &str) -> (Option<&str>, &str) {
-    match name.split_once(':') {
-        Some((p, l)) => (Some(p), l),
-        None => (None, name),
-    }
+    Ok((doc, fix))
 }
 
 fn is_xml_part(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".xml") || lower.ends_with(".rels")
-}
-
-/// The canonical key of `qname` under the in-scope namespace declarations `scope`
-/// (innermost last; the empty prefix is the default namespace).
-fn canonical_key(qname: &str, scope: &[(String, String)]) -> String {
-    let (prefix, local) = split_qname(qname);
-    let prefix = prefix.unwrap_or("");
-    let uri = scope
-        .iter()
-        .rev()
-        .find(|(p, _)| p == prefix)
-        .map(|(_, u)| u.as_str());
-    match uri {
-        Some(uri) => match KNOWN_NS.iter().find(|(_, u)| *u == uri) {
-            Some((p, _)) => format!("{p}:{local}"),
-            None if uri.is_empty() => local.to_string(),
-            None => format!("{{{uri}}}{local}"),
-        },
-        // Undeclared prefix (or no default namespace): keep the name as written.
-        None => qname.to_string(),
-    }
-}
-
-fn parse_xml(part: &str, bytes: &[u8]) -> Result<XmlDoc, OoxmlError> {
-    let malformed = |position: u64, message: String| OoxmlError::MalformedXml {
-        part: part.to_string(),
-        position,
-        message,
-    };
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| malformed(e.valid_up_to() as u64, "not UTF-8".into()))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = Reader::from_str(text);
-    let mut decl: Option<String> = None;
-    let mut prolog = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut stack: Vec<Element> = Vec::new();
-    // Namespace declarations per open element: (prefix, uri), and how many each pushed.
-    let mut scope: Vec<(String, String)> = vec![(
-        "xml".to_string(),
-        "http://www.w3.org/XML/1998/namespace".to_string(),
-    )];
-    let mut pushed: Vec<usize> = Vec::new();
-    loop {
-        let position = reader.buffer_position();
-        let event = reader
-            .read_event()
-            .map_err(|e| malformed(reader.error_position(), e.to_string()))?;
-        let node = match event {
-            Event::Eof => break,
-            Event::Decl(d) => {
-                if decl.is_some() || root.is_some() || !stack.is_empty() || !prolog.is_empty() {
-                    return Err(malformed(position, "misplaced XML declaration".into()));
-                }
-                if let Some(encoding) = d.encoding() {
-                    let encoding = encoding.map_err(|e| malformed(position, e.to_string()))?;
-                    if !encoding.eq_ignore_ascii_case(b"utf-8") {
-                        return Err(malformed(position, "encoding other than UTF-8".into()));
-                    }
-                }
-                decl = Some(String::from_utf8_lossy(&d).into_owned());
-                continue;
-            }
-            Event::DocType(_) => {
-                return Err(malformed(position, "DTDs are not allowed in OOXML".into()))
-            }
-            Event::Start(start) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(malformed(position, "elements nested too deeply".into()));
-                }
-                let decls = namespace_decls(&start, &malformed, position)?;
-                pushed.push(decls.len());
-                scope.extend(decls);
-                let element = element_from(&start, &scope, &malformed, position)?;
-                stack.push(element);
-                continue;
-            }
-            Event::Empty(start) => {
-                let decls = namespace_decls(&start, &malformed, position)?;
-                let count = decls.len();
-                scope.extend(decls);
-                let element = element_from(&start, &scope, &malformed, position);
-                scope.truncate(scope.len() - count);
-                Node::Element(element?)
-            }
-            Event::End(_) => {
-                let mut element = stack
-                    .pop()
-                    .ok_or_else(|| malformed(position, "unmatched end tag".into()))?;
-                let count = pushed.pop().unwrap_or(0);
-                scope.truncate(scope.len().saturating_sub(count));
-                // Indentation between elements is not content; text in leaves (w:t) is.
-                if element
-                    .children
-                    .iter()
-                    .any(|n| matches!(n, Node::Element(_)))
-                {
-                    element
-                        .children
-                        .retain(|n| !matches!(n, Node::Text(t) if is_xml_space(t)));
-                }
-                Node::Element(element)
-            }
-            Event::Text(t) => Node::Text(
-                t.xml10_content()
-                    .map_err(|e| malformed(position, e.to_string()))?
-                    .into_owned(),
-            ),
-            Event::GeneralRef(r) => {
-                let resolved = match r
-                    .resolve_char_ref()
-                    .map_err(|e| malformed(position, e.to_string()))?
-                {
-                    Some(c) => c.to_string(),
-                    None => {
-                        let name = r.decode().map_err(|e| malformed(position, e.to_string()))?;
-                        quick_xml::escape::resolve_predefined_entity(&name)
-                            .ok_or_else(|| malformed(position, format!("unknown entity &{name};")))?
-                            .to_string()
-                    }
-                };
-                Node::Text(resolved)
-            }
-            Event::CData(c) => Node::CData(String::from_utf8_lossy(&c).into_owned()),
-            Event::Comment(c) => Node::Comment(String::from_utf8_lossy(&c).into_owned()),
-            Event::PI(p) => Node::Pi(String::from_utf8_lossy(&p).into_owned()),
-        };
-        match stack.last_mut() {
-            Some(parent) => match (parent.children.last_mut(), node) {
-                // Text and references arrive in pieces; keep one text node.
-                (Some(Node::Text(prev)), Node::Text(more)) => prev.push_str(&more),
-                (_, node) => parent.children.push(node),
-            },
-            None => match node {
-                Node::Element(e) if root.is_none() => root = Some(e),
-                Node::Element(_) => {
-                    return Err(malformed(position, "more than one root element".into()))
-                }
-                Node::Text(t) if is_xml_space(&t) => {}
-                Node::Text(_) | Node::CData(_) => {
-                    return Err(malformed(position, "text outside the root element".into()))
-                }
-                // Comments after the root are dropped: nothing reads them.
-                other if root.is_none() => prolog.push(other),
-                _ => {}
-            },
-        }
-    }
-    if !stack.is_empty() {
-        return Err(malformed(
-            reader.buffer_position(),
-            "unclosed element".into(),
-        ));
-    }
-    let root = root.ok_or_else(|| malformed(0, "no root element".into()))?;
-    Ok(XmlDoc {
-        decl: decl.unwrap_or_else(|| DEFAULT_DECL.to_string()),
-        prolog,
-        root,
-    })
-}
-
-fn is_xml_space(s: &str) -> bool {
-    s.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
-}
-
-fn namespace_decls(
-    start: &BytesStart<'_>,
-    malformed: &impl Fn(u64, String) -> OoxmlError,
-    position: u64,
-) -> Result<Vec<(String, String)>, OoxmlError> {
-    let mut out = Vec::new();
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| malformed(position, e.to_string()))?;
-        let key = std::str::from_utf8(attr.key.as_ref())
-            .map_err(|e| malformed(position, e.to_string()))?;
-        let prefix = if key == "xmlns" {
-            ""
-        } else if let Some(p) = key.strip_prefix("xmlns:") {
-            p
-        } else {
-            continue;
-        };
-        let value = attr
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| malformed(position, e.to_string()))?;
-        out.push((prefix.to_string(), value.into_owned()));
-    }
-    Ok(out)
-}
-
-fn element_from(
-    start: &BytesStart<'_>,
-    scope: &[(String, String)],
-    malformed: &impl Fn(u64, String) -> OoxmlError,
-    position: u64,
-) -> Result<Element, OoxmlError> {
-    let name = std::str::from_utf8(start.name().as_ref())
-        .map_err(|e| malformed(position, e.to_string()))?
-        .to_string();
-    let mut attrs = Vec::new();
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| malformed(position, e.to_string()))?;
-        let key = std::str::from_utf8(attr.key.as_ref())
-            .map_err(|e| malformed(position, e.to_string()))?
-            .to_string();
-        let value = attr
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| malformed(position, e.to_string()))?
-            .into_owned();
-        attrs.push((key, value));
-    }
-    Ok(Element {
-        key: canonical_key(&name, scope),
-        name,
-        attrs,
-        children: Vec::new(),
-    })
-}
-
-fn write_xml(doc: &XmlDoc) -> Vec<u8> {
-    let mut out = String::with_capacity(4096);
-    out.push_str("<?");
-    out.push_str(&doc.decl);
-    out.push_str("?>");
-    for node in &doc.prolog {
-        write_node(node, &mut out);
-    }
-    write_element(&doc.root, &mut out);
-    out.into_bytes()
-}
-
-fn write_node(node: &Node, out: &mut String) {
-    match node {
-        Node::Element(e) => write_element(e, out),
-        Node::Text(t) => escape_into(t, false, out),
-        Node::CData(c) => {
-            out.push_str("<![CDATA[");
-            out.push_str(c);
-            out.push_str("]]>");
-        }
-        Node::Comment(c) => {
-            out.push_str("<!--");
-            out.push_str(c);
-            out.push_str("-->");
-        }
-        Node::Pi(p) => {
-            out.push_str("<?");
-            out.push_str(p);
-            out.push_str("?>");
-        }
-    }
-}
-
-fn write_element(e: &Element, out: &mut String) {
-    out.push('<');
-    out.push_str(&e.name);
-    for (k, v) in &e.attrs {
-        out.push(' ');
-        out.push_str(k);
-        out.push_str("=\"");
-        escape_into(v, true, out);
-        out.push('"');
-    }
-    if e.children.is_empty() {
-        out.push_str("/>");
-        return;
-    }
-    out.push('>');
-    for child in &e.children {
-        write_node(child, out);
-    }
-    out.push_str("</");
-    out.push_str(&e.name);
-    out.push('>');
-}
-
-/// Escapes markup characters, and the whitespace a parser would otherwise normalize.
-fn escape_into(s: &str, attribute: bool, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -776,41 +404,29 @@ impl Sequence {
 /// Puts the children of every element with a known sequence in schema order. The sort is
 /// stable, unknown children of property elements go last, and comments or text travel
 /// with the element that follows them.
-fn reorder(element: &mut Element, depth: usize) {
+#[cfg(test)]
+fn reorder(element: &mut XElement<'_>, depth: usize) {
+    reorder_with(element, depth, &mut SortScratch::default());
+}
+
+fn reorder_with(element: &mut XElement<'_>, depth: usize, scratch: &mut SortScratch) {
     if depth > MAX_DEPTH {
         return;
     }
     for child in element.elements_mut() {
-        reorder(child, depth + 1);
+        reorder_with(child, depth + 1, scratch);
     }
-    let Some(seq) = sequences().get(element.key.as_str()) else {
-        return;
-    };
-    let mut keyed: Vec<(usize, Node)> = Vec::with_capacity(element.children.len());
-    let mut pending: Vec<Node> = Vec::new();
-    for node in element.children.drain(..) {
-        match node {
-            Node::Element(e) => {
-                let rank = seq.rank(&e.key).unwrap_or(usize::MAX);
-                keyed.extend(pending.drain(..).map(|n| (rank, n)));
-                keyed.push((rank, Node::Element(e)));
-            }
-            other => pending.push(other),
-        }
-    }
-    keyed.extend(pending.into_iter().map(|n| (usize::MAX, n)));
-    keyed.sort_by_key(|(rank, _)| *rank);
-    element.children = keyed.into_iter().map(|(_, n)| n).collect();
+    sort_children(element, scratch);
 }
 
-fn check_order(element: &Element, path: &mut String, out: &mut Vec<String>, depth: usize) {
+fn check_order(element: &XElement<'_>, path: &mut String, out: &mut Vec<String>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     if let Some(seq) = sequences().get(element.key.as_str()) {
         let mut highest: Option<(usize, &str)> = None;
         for child in element.elements() {
-            match seq.rank(&child.key) {
+            match seq.rank(child.key.as_str()) {
                 None => out.push(format!("{path}: unknown child <{}>", child.key)),
                 Some(rank) => {
                     if let Some((top, top_key)) = highest {
@@ -855,13 +471,13 @@ fn check_order(element: &Element, path: &mut String, out: &mut Vec<String>, dept
 /// Removes what the schema forbids where docx-rs puts it: `w:type` on `w:gridCol`, and
 /// `w:rPr` in a `w:pPr` that is not a paragraph's (styles, numbering levels, defaults),
 /// whose children move to the run properties beside it.
-fn fix_context(element: &mut Element, depth: usize) {
+fn fix_context(element: &mut XElement<'_>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     if element.key == "w:gridCol" {
         let name = element.own_attr_name("type");
-        element.attrs.retain(|(k, _)| *k != name);
+        element.remove_attr(&name);
     }
     match element.key.as_str() {
         "w:p" => {}
@@ -895,47 +511,37 @@ fn fix_context(element: &mut Element, depth: usize) {
 }
 
 /// Moves the children of `moved` into `owner`'s `w:rPr`; properties already there win.
-fn merge_run_properties(owner: &mut Element, moved: Element) {
-    if !moved.children.iter().any(|n| matches!(n, Node::Element(_))) {
+fn merge_run_properties<'a>(owner: &mut XElement<'a>, moved: XElement<'a>) {
+    if !moved
+        .children
+        .iter()
+        .any(|n| matches!(n, XNode::Element(_)))
+    {
         return;
     }
     owner.with_child("rPr", |target| {
         for node in moved.children {
-            if let Node::Element(e) = node {
-                if target.child(&e.key).is_none() {
-                    target.children.push(Node::Element(e));
+            if let XNode::Element(e) = node {
+                if target.child(e.key.as_str()).is_none() {
+                    target.children.push(XNode::Element(e));
                 }
             }
         }
     });
 }
 
-fn add_first_line_chars(element: &mut Element, rules: &[(u32, u32)], depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    if element.key == "w:ind" {
-        let first_line = element
-            .attr(&element.own_attr_name("firstLine"))
-            .and_then(|v| v.trim().parse::<u32>().ok());
-        if let Some(twips) = first_line {
-            if let Some((_, chars)) = rules.iter().find(|(t, _)| *t == twips) {
-                let name = element.own_attr_name("firstLineChars");
-                element.set_attr(&name, chars.to_string());
-            }
-        }
-    }
-    for child in element.elements_mut() {
-        add_first_line_chars(child, rules, depth + 1);
-    }
-}
-
-fn add_header_rows(doc: &mut XmlDoc, header_rows: &[usize]) -> Result<(), OoxmlError> {
+/// Marks header rows with `w:tblHeader`. The rows changed are put back in schema order
+/// here; the rest of the document already is.
+fn add_header_rows(
+    doc: &mut XDoc<'_>,
+    header_rows: &[usize],
+    scratch: &mut SortScratch,
+) -> Result<(), OoxmlError> {
     let wanted = header_rows.iter().rposition(|&n| n > 0);
     let Some(last) = wanted else {
         return Ok(());
     };
-    let tables: Vec<&mut Element> = match doc.root.child_mut("w:body") {
+    let tables: Vec<&mut XElement<'_>> = match doc.root.child_mut("w:body") {
         Some(body) => body.elements_mut().filter(|e| e.key == "w:tbl").collect(),
         None => Vec::new(),
     };
@@ -949,7 +555,8 @@ fn add_header_rows(doc: &mut XmlDoc, header_rows: &[usize]) -> Result<(), OoxmlE
         if requested == 0 {
             continue;
         }
-        let rows: Vec<&mut Element> = table.elements_mut().filter(|e| e.key == "w:tr").collect();
+        let rows: Vec<&mut XElement<'_>> =
+            table.elements_mut().filter(|e| e.key == "w:tr").collect();
         if requested > rows.len() {
             return Err(OoxmlError::TooManyHeaderRows {
                 table: index,
@@ -958,7 +565,11 @@ fn add_header_rows(doc: &mut XmlDoc, header_rows: &[usize]) -> Result<(), OoxmlE
             });
         }
         for row in rows.into_iter().take(requested) {
-            row.with_child("trPr", |tr_pr| tr_pr.with_child("tblHeader", |_| ()));
+            row.with_child("trPr", |tr_pr| {
+                tr_pr.with_child("tblHeader", |_| ());
+                sort_children(tr_pr, scratch);
+            });
+            sort_children(row, scratch);
         }
     }
     Ok(())
@@ -996,7 +607,7 @@ fn check_fonts(fonts: &[FontDecl]) -> Result<(), OoxmlError> {
     Ok(())
 }
 
-fn declare_fonts(doc: &mut XmlDoc, fonts: &[FontDecl]) -> Result<(), OoxmlError> {
+fn declare_fonts(doc: &mut XDoc<'_>, fonts: &[FontDecl]) -> Result<(), OoxmlError> {
     let root = &mut doc.root;
     if root.key != "w:fonts" {
         return Err(OoxmlError::MissingPart(
@@ -1006,12 +617,14 @@ fn declare_fonts(doc: &mut XmlDoc, fonts: &[FontDecl]) -> Result<(), OoxmlError>
     let name_attr = root.own_attr_name("name");
     let val = root.own_attr_name("val");
     for font in fonts {
-        let mut decl = Element::sibling_of(root, "font");
-        decl.attrs.push((name_attr.clone(), font.name.clone()));
+        let mut decl = XElement::sibling_of(root, "font");
+        decl.attr_list()
+            .push((Cow::Owned(name_attr.clone()), Cow::Owned(font.name.clone())));
         let mut prop = |local: &str, value: &str| {
-            let mut e = Element::sibling_of(root, local);
-            e.attrs.push((val.clone(), value.to_string()));
-            decl.children.push(Node::Element(e));
+            let mut e = XElement::sibling_of(root, local);
+            e.attr_list()
+                .push((Cow::Owned(val.clone()), Cow::Owned(value.to_string())));
+            decl.children.push(XNode::Element(e));
         };
         if let Some(alt) = &font.alt_name {
             prop("altName", alt);
@@ -1040,12 +653,12 @@ fn declare_fonts(doc: &mut XmlDoc, fonts: &[FontDecl]) -> Result<(), OoxmlError>
             },
         );
         let existing = root.children.iter_mut().find(|n| {
-            matches!(n, Node::Element(e)
+            matches!(n, XNode::Element(e)
                 if e.key == "w:font" && e.attr(&name_attr) == Some(font.name.as_str()))
         });
         match existing {
-            Some(slot) => *slot = Node::Element(decl),
-            None => root.children.push(Node::Element(decl)),
+            Some(slot) => *slot = XNode::Element(decl),
+            None => root.children.push(XNode::Element(decl)),
         }
     }
     Ok(())
@@ -1055,10 +668,13 @@ fn declare_fonts(doc: &mut XmlDoc, fonts: &[FontDecl]) -> Result<(), OoxmlError>
 // Package
 
 #[derive(Debug, Clone, PartialEq)]
-enum PartData {
-    Xml(XmlDoc),
-    Binary(Vec<u8>),
+enum XPart<'a> {
+    Xml(XDoc<'a>),
+    Binary(Cow<'a, [u8]>),
 }
+
+/// A part of a package that owns its data, as tests and [`order_violations`] use it.
+type PartData = XPart<'static>;
 
 /// A relationship of a `.rels` part.
 struct Relationship {
@@ -1068,16 +684,33 @@ struct Relationship {
     target: Option<String>,
 }
 
-struct Package {
+/// A package whose parts borrow from the entries read out of the zip.
+struct XPackage<'a> {
     /// Part name (zip entry name) → content. Directory entries are dropped.
-    parts: BTreeMap<String, PartData>,
+    parts: BTreeMap<String, XPart<'a>>,
+    /// XML parts that need `fix_context` (see `tree::parse_part`).
+    to_fix: HashSet<String>,
+    /// Size of the largest part, to size the write buffer.
+    largest: usize,
 }
 
-impl Package {
-    fn read(bytes: &[u8]) -> Result<Package, OoxmlError> {
-        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(OoxmlError::Zip)?;
-        let mut parts = BTreeMap::new();
-        let mut lower_names = HashSet::new();
+/// A package that owns its data, as tests and [`order_violations`] use it.
+type Package = XPackage<'static>;
+
+/// The entries of a zip, read in order. A failure on an entry (unreadable, too large, a name
+/// seen before) ends the list; it is returned beside the entries before it, so that errors
+/// in those (malformed XML) are still reported first, as when each entry was parsed as soon
+/// as it was read.
+struct Entries {
+    entries: Vec<(String, Vec<u8>)>,
+    error: Option<OoxmlError>,
+}
+
+fn read_entries(bytes: &[u8]) -> Result<Entries, OoxmlError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(OoxmlError::Zip)?;
+    let mut entries = Vec::with_capacity(archive.len());
+    let mut lower_names = HashSet::new();
+    let error = (|| {
         for index in 0..archive.len() {
             let file = archive.by_index(index).map_err(OoxmlError::Zip)?;
             if file.is_dir() {
@@ -1087,7 +720,9 @@ impl Package {
             if !lower_names.insert(name.to_ascii_lowercase()) {
                 return Err(OoxmlError::DuplicatePart(name));
             }
-            let mut data = Vec::new();
+            // Exactly sized for the declared size, within reason: the size may lie.
+            let capacity = file.size().min(MAX_PART_BYTES + 1).min(16 << 20);
+            let mut data = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
             file.take(MAX_PART_BYTES + 1)
                 .read_to_end(&mut data)
                 .map_err(|source| OoxmlError::ReadPart {
@@ -1100,14 +735,71 @@ impl Package {
                     limit: MAX_PART_BYTES,
                 });
             }
+            entries.push((name, data));
+        }
+        Ok(())
+    })()
+    .err();
+    Ok(Entries { entries, error })
+}
+
+impl Package {
+    /// Reads a package into trees that own their data, exactly as parsed (no fixes).
+    fn read(bytes: &[u8]) -> Result<Package, OoxmlError> {
+        let Entries { entries, error } = read_entries(bytes)?;
+        let mut parts = BTreeMap::new();
+        let mut largest = 0;
+        for (name, data) in entries {
+            largest = largest.max(data.len());
             let part = if is_xml_part(&name) {
-                PartData::Xml(parse_xml(&name, &data)?)
+                XPart::Xml(parse_xml(&name, &data)?)
             } else {
-                PartData::Binary(data)
+                XPart::Binary(Cow::Owned(data))
             };
             parts.insert(name, part);
         }
-        Ok(Package { parts })
+        match error {
+            Some(error) => Err(error),
+            None => Ok(XPackage {
+                parts,
+                to_fix: HashSet::new(),
+                largest,
+            }),
+        }
+    }
+}
+
+impl<'a> XPackage<'a> {
+    /// Parses the entries for `finish` (see `tree::parse_part`).
+    fn parse(
+        entries: &'a [(String, Vec<u8>)],
+        error: Option<OoxmlError>,
+        finishing: &Finishing<'_>,
+    ) -> Result<Self, OoxmlError> {
+        let mut parts = BTreeMap::new();
+        let mut to_fix = HashSet::new();
+        let mut largest = 0;
+        for (name, data) in entries {
+            largest = largest.max(data.len());
+            let part = if is_xml_part(name) {
+                let (doc, fix) = parse_finishing(name, data, finishing)?;
+                if fix {
+                    to_fix.insert(name.clone());
+                }
+                XPart::Xml(doc)
+            } else {
+                XPart::Binary(Cow::Borrowed(data.as_slice()))
+            };
+            parts.insert(name.clone(), part);
+        }
+        if let Some(error) = error {
+            return Err(error);
+        }
+        Ok(XPackage {
+            parts,
+            to_fix,
+            largest,
+        })
     }
 
     /// The part named `name`, matched ignoring ASCII case as OPC part names are.
@@ -1121,9 +813,9 @@ impl Package {
             .map(|k| k.as_str())
     }
 
-    fn xml_mut(&mut self, name: &str) -> Result<&mut XmlDoc, OoxmlError> {
+    fn xml_mut(&mut self, name: &str) -> Result<&mut XDoc<'a>, OoxmlError> {
         match self.parts.get_mut(name) {
-            Some(PartData::Xml(doc)) => Ok(doc),
+            Some(XPart::Xml(doc)) => Ok(doc),
             _ => Err(OoxmlError::MissingPart(name.to_string())),
         }
     }
@@ -1133,7 +825,7 @@ impl Package {
         let Some(rels_name) = self.find(&rels_part_for(source)) else {
             return Vec::new();
         };
-        let Some(PartData::Xml(doc)) = self.parts.get(rels_name) else {
+        let Some(XPart::Xml(doc)) = self.parts.get(rels_name) else {
             return Vec::new();
         };
         doc.root
@@ -1172,7 +864,7 @@ impl Package {
 
     /// Adds `word/theme/theme1.xml`, its relationship and content type, unless the main
     /// document already has a theme.
-    fn ensure_theme(&mut self, main: &str) -> Result<(), OoxmlError> {
+    fn ensure_theme(&mut self, main: &str, finishing: &Finishing<'_>) -> Result<(), OoxmlError> {
         if self.related_part(main, REL_THEME).is_some() {
             return Ok(());
         }
@@ -1184,21 +876,19 @@ impl Package {
             })
             .find(|candidate| self.find(candidate).is_none())
             .unwrap_or_default();
-        self.parts.insert(
-            theme.clone(),
-            PartData::Xml(parse_xml(&theme, THEME_XML.as_bytes())?),
-        );
+        let (doc, fix) = parse_finishing(&theme, THEME_XML.as_bytes(), finishing)?;
+        if fix {
+            self.to_fix.insert(theme.clone());
+        }
+        self.parts.insert(theme.clone(), XPart::Xml(doc));
         let rels_name = rels_part_for(main);
         let rels_name = self
             .find(&rels_name)
             .map(str::to_string)
             .unwrap_or(rels_name);
         if !self.parts.contains_key(&rels_name) {
-            let empty = format!(r#"<Relationships xmlns="{PR_NS}"/>"#);
-            self.parts.insert(
-                rels_name.clone(),
-                PartData::Xml(parse_xml(&rels_name, empty.as_bytes())?),
-            );
+            let (doc, _) = parse_finishing(&rels_name, EMPTY_RELS.as_bytes(), finishing)?;
+            self.parts.insert(rels_name.clone(), XPart::Xml(doc));
         }
         let ids: HashSet<String> = self.relationships(main).into_iter().map(|r| r.id).collect();
         let id = (1..)
@@ -1207,13 +897,13 @@ impl Package {
             .unwrap_or_default();
         let target = theme.strip_prefix(&format!("{dir}/")).unwrap_or(&theme);
         let rels = self.xml_mut(&rels_name)?;
-        let mut rel = Element::sibling_of(&rels.root, "Relationship");
-        rel.attrs = vec![
-            ("Id".into(), id),
-            ("Type".into(), REL_THEME.into()),
-            ("Target".into(), target.to_string()),
-        ];
-        rels.root.children.push(Node::Element(rel));
+        let mut rel = XElement::sibling_of(&rels.root, "Relationship");
+        rel.attrs = Attrs::list(vec![
+            (Cow::Borrowed("Id"), Cow::Owned(id)),
+            (Cow::Borrowed("Type"), Cow::Borrowed(REL_THEME)),
+            (Cow::Borrowed("Target"), Cow::Owned(target.to_string())),
+        ]);
+        rels.root.children.push(XNode::Element(rel));
         self.add_override(&theme, CT_THEME)
     }
 
@@ -1226,19 +916,22 @@ impl Package {
                     .is_some_and(|p| p.eq_ignore_ascii_case(&part_name))
         });
         if !exists {
-            let mut over = Element::sibling_of(&types.root, "Override");
-            over.attrs = vec![
-                ("PartName".into(), part_name),
-                ("ContentType".into(), content_type.into()),
-            ];
-            types.root.children.push(Node::Element(over));
+            let mut over = XElement::sibling_of(&types.root, "Override");
+            over.attrs = Attrs::list(vec![
+                (Cow::Borrowed("PartName"), Cow::Owned(part_name)),
+                (
+                    Cow::Borrowed("ContentType"),
+                    Cow::Owned(content_type.to_string()),
+                ),
+            ]);
+            types.root.children.push(XNode::Element(over));
         }
         Ok(())
     }
 
-    fn content_types(&mut self) -> Result<&mut XmlDoc, OoxmlError> {
+    fn content_types(&mut self) -> Result<&mut XDoc<'a>, OoxmlError> {
         match self.parts.get_mut(CONTENT_TYPES) {
-            Some(PartData::Xml(doc)) if doc.root.key == "ct:Types" => Ok(doc),
+            Some(XPart::Xml(doc)) if doc.root.key == "ct:Types" => Ok(doc),
             _ => Err(OoxmlError::MissingPart(CONTENT_TYPES.into())),
         }
     }
@@ -1273,7 +966,7 @@ impl Package {
             .collect();
         let types = self.content_types()?;
         types.root.children.retain(|n| match n {
-            Node::Element(e) if e.key == "ct:Override" => e
+            XNode::Element(e) if e.key == "ct:Override" => e
                 .attr("PartName")
                 .is_some_and(|p| present.contains(&p.to_ascii_lowercase())),
             _ => true,
@@ -1286,7 +979,7 @@ impl Package {
     fn write(&self) -> Result<Vec<u8>, OoxmlError> {
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(6))
+            .compression_level(Some(DEFLATE_LEVEL))
             .last_modified_time(zip::DateTime::default())
             .system(zip::System::Unix)
             .unix_permissions(0o644);
@@ -1299,15 +992,23 @@ impl Package {
                     .iter()
                     .filter(|(n, _)| !first.contains(&n.as_str())),
             );
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
+            self.largest / 8 + 16 * 1024,
+        )));
+        // Room for the largest part and what `finish` adds to it.
+        let mut buffer = Vec::with_capacity(self.largest + self.largest / 16 + 4096);
         for (name, part) in ordered {
             zip.start_file(name.as_str(), options)
                 .map_err(OoxmlError::Write)?;
-            let bytes = match part {
-                PartData::Xml(doc) => write_xml(doc),
-                PartData::Binary(data) => data.clone(),
+            let bytes: &[u8] = match part {
+                XPart::Xml(doc) => {
+                    buffer.clear();
+                    write_xml_into(doc, &mut buffer);
+                    &buffer
+                }
+                XPart::Binary(data) => data,
             };
-            zip.write_all(&bytes)
+            zip.write_all(bytes)
                 .map_err(|e| OoxmlError::Write(zip::result::ZipError::Io(e)))?;
         }
         let cursor = zip.finish().map_err(OoxmlError::Write)?;
