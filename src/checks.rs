@@ -26,7 +26,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 38] = [
+pub const RULES: [(&str, &str); 41] = [
     (
         "R-T3-1",
         "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
@@ -97,6 +97,12 @@ pub const RULES: [(&str, &str); 38] = [
     ),
     ("READ-NARRATIVE", "报告正文表可以读取"),
     ("READ-HIDDEN", "没有被忽略的隐藏工作表"),
+    ("READ-CONTROL", "文字中没有不可见的控制字符"),
+    ("READ-FAR-CELL", "统计表之外没有远处误填的单元格"),
+    (
+        "READ-GB2312",
+        "报告文字都在 GB2312 字符集内（公文字体可以显示）",
+    ),
     ("BATCH-UNREADABLE", "批量处理：文件可以读取"),
     (
         "BATCH-CONFLICT",

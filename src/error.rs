@@ -45,6 +45,23 @@ pub enum Error {
         limit: u64,
     },
 
+    /// An .xls or .ods sheet is held in memory as the whole rectangle of its used range, so a
+    /// used range beyond a limit (a stray cell far away, such as IV65536) is refused before
+    /// it is built. (.xlsx is read cell by cell and has no such limit.)
+    #[error("工作簿 {path} 的工作表“{sheet}”使用范围为 {range}，约 {cells} 个单元格，超过上限 {limit}，未读取。请删除远处误填的单元格（在 Excel/WPS 中按 Ctrl+End 可找到），或另存为 .xlsx 后再试。")]
+    TooManyCells {
+        /// The file.
+        path: PathBuf,
+        /// The sheet.
+        sheet: String,
+        /// The used range, e.g. A1:IV65536.
+        range: String,
+        /// Cells in that range.
+        cells: u64,
+        /// The limit.
+        limit: u64,
+    },
+
     /// Password-protected (encrypted) workbooks cannot be read.
     #[error(
         "文件 {path} 设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存再试。"

@@ -5,6 +5,12 @@
 //! ([`workbook`], [`reader`]) → figures and totals ([`figures`], [`statement`]) → checks
 //! ([`checks`], [`diagnostics`]) → outputs.
 
+// Input-derived data never panics the library: no unwrap, expect or panic outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod appendix;
 pub mod batch;
 pub mod checks;

@@ -3,5 +3,6 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    report_gen::output::install_interrupt_handler();
     report_gen::cli::run(report_gen::cli::Cli::parse())
 }

@@ -1,30 +1,160 @@
 //! Writing output files atomically: a temporary file in the target folder, then a rename, so a
 //! reader never sees a half-written report and an error leaves nothing behind.
+//!
+//! Every temporary file is registered while it exists. On Ctrl-C (or SIGTERM, SIGHUP) the
+//! handler removes the registered files and exits with 130; once interrupted, no temporary file
+//! is created or renamed into place. A rename happens under the registry's lock, so an
+//! interrupt sees a file either still temporary (removed) or complete under its final name.
 
 use crate::error::{Error, Result};
+use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+/// Prefix of every temporary file report-gen writes.
+pub const TEMP_PREFIX: &str = ".report-gen-";
+/// Suffix of every temporary file report-gen writes.
+pub const TEMP_SUFFIX: &str = ".tmp";
+/// Exit code after an interrupt (128 + SIGINT, as shells report it).
+pub const INTERRUPTED_EXIT: i32 = 130;
+
+/// Temporary files being written.
+static PENDING: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+/// Set once by [`interrupt`]: nothing is written after it.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn pending() -> MutexGuard<'static, BTreeSet<PathBuf>> {
+    // A panic elsewhere while holding the lock leaves a set that is still valid.
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn interrupted_error(path: &Path) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::Interrupted, "已中断"),
+    }
+}
+
+/// Installs the Ctrl-C handler of the binary: [`interrupt`], a message, exit 130.
+pub fn install_interrupt_handler() {
+    // Only fails if a handler is already installed, which is fine.
+    let _ = ctrlc::set_handler(|| {
+        let removed = interrupt();
+        if removed > 0 {
+            eprintln!("已中断：删除了 {removed} 个未写完的临时文件，已写完的文件保持完整。");
+        } else {
+            eprintln!("已中断：没有留下未写完的文件。");
+        }
+        std::process::exit(INTERRUPTED_EXIT);
+    });
+}
+
+/// Stops all writing: removes every temporary file being written and makes every later
+/// [`write_atomic`] fail. Returns how many files were removed.
+pub fn interrupt() -> usize {
+    let mut pending = pending();
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    let removed = pending
+        .iter()
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .count();
+    pending.clear();
+    removed
+}
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let write_err = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".report-gen-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(write_err)?;
-    tmp.write_all(bytes).map_err(write_err)?;
-    tmp.as_file().sync_all().map_err(write_err)?;
-    // On failure the temporary file is dropped, which removes it.
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
-    Ok(())
+    let mut file = Pending::new(path)?;
+    file.write(bytes)?;
+    file.persist()
+}
+
+/// An output being written: a registered temporary file in the target's folder, renamed into
+/// place by [`Pending::persist`], removed when dropped or on an interrupt.
+pub struct Pending {
+    target: PathBuf,
+    tmp: Option<tempfile::NamedTempFile>,
+}
+
+impl Pending {
+    /// Creates and registers the temporary file for `target`.
+    pub fn new(target: &Path) -> Result<Pending> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut pending = pending();
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(interrupted_error(target));
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir)
+            .map_err(|source| Error::Write {
+                path: target.to_path_buf(),
+                source,
+            })?;
+        pending.insert(tmp.path().to_path_buf());
+        Ok(Pending {
+            target: target.to_path_buf(),
+            tmp: Some(tmp),
+        })
+    }
+
+    /// The temporary file's path.
+    pub fn path(&self) -> Option<&Path> {
+        self.tmp.as_ref().map(tempfile::NamedTempFile::path)
+    }
+
+    fn error(&self, source: std::io::Error) -> Error {
+        Error::Write {
+            path: self.target.clone(),
+            source,
+        }
+    }
+
+    /// Appends bytes (outside the registry's lock: an interrupt may remove the file meanwhile).
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        let tmp = self
+            .tmp
+            .as_mut()
+            .ok_or_else(|| interrupted_error(&self.target))?;
+        let written = tmp.write_all(bytes);
+        written.map_err(|e| self.error(e))
+    }
+
+    /// Flushes the file to disk and renames it to the target, unless interrupted.
+    pub fn persist(mut self) -> Result<()> {
+        let Some(tmp) = self.tmp.take() else {
+            return Err(interrupted_error(&self.target));
+        };
+        // Still registered while it is flushed: an interrupt now removes it.
+        let synced = tmp.as_file().sync_all();
+        let mut pending = pending();
+        pending.remove(tmp.path());
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(interrupted_error(&self.target));
+        }
+        synced.map_err(|e| self.error(e))?;
+        // The rename happens under the lock: an interrupt sees it done or not started.
+        tmp.persist(&self.target).map_err(|e| self.error(e.error))?;
+        drop(pending);
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    /// An output not persisted is removed (by the temporary file's own drop) and unregistered.
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            pending().remove(tmp.path());
+        }
+    }
 }
 
 /// Longest file name we make, in characters (a CJK character is 3 bytes of the usual 255).
@@ -76,6 +206,63 @@ mod tests {
             MAX_NAME_CHARS
         );
         assert!(!safe_file_name("a\u{0}b\nc").contains(['\u{0}', '\n']));
+    }
+
+    /// Runs the named test of this binary alone in a child process (for tests that interrupt:
+    /// the interrupt stops all writing in the process for good).
+    fn in_child(test: &str) -> bool {
+        if std::env::var_os("REPORT_GEN_TEST_CHILD").is_some() {
+            return false;
+        }
+        let run = std::env::current_exe().and_then(|exe| {
+            std::process::Command::new(exe)
+                .args(["--exact", test, "--test-threads", "1"])
+                .env("REPORT_GEN_TEST_CHILD", "1")
+                .output()
+        });
+        let ok = run.as_ref().is_ok_and(|o| o.status.success());
+        let shown = run.as_ref().map(|o| {
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        assert!(ok, "{test} in a child: {shown:?}");
+        true
+    }
+
+    #[test]
+    fn an_interrupt_removes_files_being_written_and_stops_all_writing() {
+        if in_child("output::tests::an_interrupt_removes_files_being_written_and_stops_all_writing")
+        {
+            return;
+        }
+        let dir = tempfile::tempdir().expect("folder");
+        let target = dir.path().join("r.docx");
+        let mut first = Pending::new(&target).expect("pending");
+        first.write(b"half a report").expect("written");
+        let tmp = first.path().map(Path::to_path_buf).expect("temporary");
+        assert!(tmp.exists());
+        let second = Pending::new(&dir.path().join("s.docx")).expect("pending");
+        assert_eq!(interrupt(), 2);
+        assert!(!tmp.exists());
+        assert!(first.persist().is_err());
+        assert!(second.persist().is_err());
+        assert!(write_atomic(&dir.path().join("t.docx"), b"x").is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("listing").collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn a_dropped_output_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("folder");
+        let mut p = Pending::new(&dir.path().join("r.docx")).expect("pending");
+        p.write(b"abc").expect("written");
+        let tmp = p.path().map(Path::to_path_buf).expect("temporary");
+        drop(p);
+        assert!(!tmp.exists());
+        assert!(!pending().contains(&tmp));
     }
 
     #[test]

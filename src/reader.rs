@@ -6,6 +6,9 @@
 //! Labels are compared by [`text::key`]; a label split over several cells is matched on the
 //! concatenation of their keys.
 
+// Cells, bytes and text come from the input: no indexing or slicing that can panic.
+#![deny(clippy::indexing_slicing)]
+
 use crate::diagnostics::{CellRef, Diagnostic};
 use crate::error::{Error, Result};
 use crate::figures::{Number, T2_FEES};
@@ -21,6 +24,13 @@ use std::path::Path;
 
 /// Largest figure accepted in a count cell: larger values are typing errors.
 pub const MAX_COUNT: f64 = 1e9;
+
+/// A cell this far down (row index) or right (column index) is far outside any statistics table.
+const FAR_ROW: u32 = 10_000;
+/// See [`FAR_ROW`].
+const FAR_COL: u32 = 1_000;
+/// Most cells a warning names.
+const MAX_NAMED: usize = 20;
 
 /// How far (rows) above a table's first data row its column headers may start.
 const HEADER_BAND: u32 = 8;
@@ -71,6 +81,7 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     }
     r.info();
     r.narrative();
+    r.characters();
     for hidden in &book.hidden {
         r.diags.push(Diagnostic::warning(
             "READ-HIDDEN",
@@ -428,7 +439,7 @@ impl<'a> Reader<'a> {
                         self.diags.push(
                             Diagnostic::error(
                                 "READ-ROW-DUPLICATE",
-                                format!("表三的{}行出现了两次。", T3_ROWS[i].describe()),
+                                format!("表三的{}行出现了两次。", row_name(i)),
                             )
                             .at(cells)
                             .hint("请删除重复的行。"),
@@ -463,7 +474,7 @@ impl<'a> Reader<'a> {
                 absent_as_zero.extend(sub_rows.filter(|&i| i != format::T3_OTHER_MISC));
             }
         }
-        if order.windows(2).any(|w| w[0] > w[1]) {
+        if !order.is_sorted() {
             self.diags.push(
                 Diagnostic::warning(
                     "READ-ROW-ORDER",
@@ -483,12 +494,9 @@ impl<'a> Reader<'a> {
                 ));
             } else {
                 self.diags.push(
-                    Diagnostic::error(
-                        "READ-ROW-MISSING",
-                        format!("表三缺少{}行。", T3_ROWS[i].describe()),
-                    )
-                    .at([self.cell_ref(anchor)])
-                    .hint("请按年报格式补齐该行（没有的填 0）。"),
+                    Diagnostic::error("READ-ROW-MISSING", format!("表三缺少{}行。", row_name(i)))
+                        .at([self.cell_ref(anchor)])
+                        .hint("请按年报格式补齐该行（没有的填 0）。"),
                 );
             }
         }
@@ -606,7 +614,7 @@ impl<'a> Reader<'a> {
             })?;
             starts.push(col);
         }
-        if !starts.windows(2).all(|w| w[0] < w[1]) {
+        if !starts.is_sorted_by(|a, b| a < b) {
             return None;
         }
         let results: Vec<String> = T4_RESULTS.iter().map(|r| key(r.label)).collect();
@@ -685,7 +693,9 @@ impl<'a> Reader<'a> {
 
     /// Cells labelled `label` with the value columns of block `b` in a header row above.
     fn t2_row(&self, b: usize, label: &str) -> Vec<(Pos, Vec<u32>)> {
-        let block = &T2_BLOCKS[b];
+        let Some(block) = T2_BLOCKS.get(b) else {
+            return Vec::new();
+        };
         let k = key(label);
         let heads: Vec<String> = block.columns.iter().map(|c| key(c.label)).collect();
         let fee_head = key("本年收费金额");
@@ -912,24 +922,126 @@ impl<'a> Reader<'a> {
     }
 
     // -----------------------------------------------------------------------------------------
+    // Characters and stray cells
+
+    /// Warnings about what was read but is not as typed: control characters removed, cells far
+    /// outside the tables, text the official fonts cannot show.
+    fn characters(&mut self) {
+        for sheet in &self.book.sheets {
+            if !sheet.stripped.is_empty() {
+                let cells = sheet
+                    .stripped
+                    .iter()
+                    .take(MAX_NAMED)
+                    .map(|&(r, c)| CellRef::new(&sheet.name, r, c));
+                self.diags.push(
+                    Diagnostic::warning(
+                        "READ-CONTROL",
+                        format!(
+                            "工作表“{}”有 {} 个单元格含不可见的控制字符，已删除。",
+                            sheet.name,
+                            sheet.stripped.len()
+                        ),
+                    )
+                    .at(cells)
+                    .hint("这些字符通常是从网页或其他系统复制时带入的，删除后不影响内容；请在原表中一并删除。"),
+                );
+            }
+            let is_far = |&&(r, c): &&(u32, u32)| r >= FAR_ROW || c >= FAR_COL;
+            let count = sheet.cells.keys().filter(is_far).count();
+            let far: Vec<CellRef> = sheet
+                .cells
+                .keys()
+                .filter(is_far)
+                .take(MAX_NAMED)
+                .map(|&(r, c)| CellRef::new(&sheet.name, r, c))
+                .collect();
+            if let Some(first) = far.first() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "READ-FAR-CELL",
+                        format!(
+                            "{first} 有内容，远在统计表之外（共 {count} 处），已忽略。"
+                        ),
+                    )
+                    .at(&far)
+                    .hint("如是误填，请删除这些单元格（在 Excel/WPS 中按 Ctrl+End 可找到最远的一个）。"),
+                );
+            }
+        }
+        let info = &self.st.info;
+        let mut texts: Vec<(Option<CellRef>, &str)> = [
+            ("agency", &info.agency),
+            ("address", &info.address),
+            ("online", &info.online),
+        ]
+        .into_iter()
+        .map(|(id, t)| (self.st.info_cells.get(id).cloned(), t.as_str()))
+        .collect();
+        for part in self.st.narrative.sections.iter().flatten() {
+            let lines = part.heading.iter().chain(&part.paragraphs);
+            texts.extend(lines.map(|t| (part.cell.clone(), t.as_str())));
+        }
+        let mut found: Vec<(Option<CellRef>, Vec<char>)> = Vec::new();
+        for (cell, t) in texts {
+            let outside = t
+                .chars()
+                .filter(|&c| !c.is_whitespace() && !text::in_gb2312(c));
+            let slot = match found.iter_mut().find(|(c, _)| *c == cell) {
+                Some(slot) => slot,
+                None => {
+                    found.push((cell, Vec::new()));
+                    match found.last_mut() {
+                        Some(slot) => slot,
+                        None => continue,
+                    }
+                }
+            };
+            for c in outside {
+                if !slot.1.contains(&c) {
+                    slot.1.push(c);
+                }
+            }
+        }
+        for (cell, chars) in found.into_iter().filter(|(_, c)| !c.is_empty()) {
+            let shown: Vec<String> = chars
+                .iter()
+                .take(MAX_NAMED)
+                .map(|c| format!("“{c}”"))
+                .collect();
+            self.diags.push(
+                Diagnostic::warning(
+                    "READ-GB2312",
+                    format!(
+                        "有 GB2312 字符集以外的字 {}：公文字体（仿宋_GB2312、楷体_GB2312）中没有这些字，Word 会换用其他字体显示，或显示为方框。",
+                        shown.join("")
+                    ),
+                )
+                .at(cell)
+                .hint("请确认是否误输入；确需使用的生僻字，定稿前请检查显示和打印效果。"),
+            );
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
     // 报告正文
 
     fn narrative(&mut self) {
-        let heads: Vec<String> = format::NARRATIVE_HEADS.iter().map(|h| key(h)).collect();
+        let [section_head, heading_head, body_head] = format::NARRATIVE_HEADS.map(key);
         // The header row: 章节, 小标题 and 正文 in one row of one sheet.
         let header = self
             .texts()
-            .filter(|(_, _, k)| *k == heads[0])
+            .filter(|(_, _, k)| *k == section_head)
             .find_map(|(p, ..)| {
                 let sheet = self.sheet(p.sheet)?;
                 let find = |h: &String| {
                     sheet
                         .cells
-                        .range((p.row, p.col + 1)..=(p.row, p.col + 8))
+                        .range((p.row, p.col.saturating_add(1))..=(p.row, p.col.saturating_add(8)))
                         .find(|(_, v)| matches!(v, Value::Text(t) if key(t) == *h))
                         .map(|(&(_, c), _)| c)
                 };
-                Some((p, find(&heads[1])?, find(&heads[2])?))
+                Some((p, find(&heading_head)?, find(&body_head)?))
             });
         let Some((p, heading_col, body_col)) = header else {
             self.diags.push(Diagnostic::warning(
@@ -941,9 +1053,16 @@ impl<'a> Reader<'a> {
         let Some(sheet) = self.sheet(p.sheet) else {
             return;
         };
-        let last = sheet.last_row().unwrap_or(p.row);
+        // Only the rows below the header that hold something (a stray cell far below costs
+        // nothing).
+        let mut rows: Vec<u32> = sheet
+            .cells
+            .range((p.row.saturating_add(1), 0)..)
+            .map(|(&(r, _), _)| r)
+            .collect();
+        rows.dedup();
         let mut section: Option<usize> = None;
-        for row in p.row + 1..=last {
+        for row in rows {
             let at = |c: u32| match sheet.get(row, c) {
                 Some(Value::Text(t)) => t.trim().to_string(),
                 Some(Value::Number(x)) => x.to_string(),
@@ -964,13 +1083,13 @@ impl<'a> Reader<'a> {
                                 .hint("章节应为：一、总体情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"),
                         );
                     }
-                    Some(i) if !SECTIONS[i].narrative => {
+                    Some(i) if !SECTIONS.get(i).is_some_and(|s| s.narrative) => {
                         self.diags.push(
                             Diagnostic::warning(
                                 "READ-NARRATIVE",
                                 format!(
                                     "“{}”由统计表自动生成，正文表中的该行已忽略。",
-                                    SECTIONS[i].heading
+                                    SECTIONS.get(i).map_or("", |s| s.heading)
                                 ),
                             )
                             .at([CellRef::new(
@@ -998,7 +1117,9 @@ impl<'a> Reader<'a> {
                 .map(|l| l.trim().trim_start_matches('\u{3000}').trim().to_string())
                 .filter(|l| !l.is_empty())
                 .collect();
-            let parts = &mut self.st.narrative.sections[s];
+            let Some(parts) = self.st.narrative.sections.get_mut(s) else {
+                continue;
+            };
             match (heading.is_empty(), parts.last_mut()) {
                 // A row without a sub-heading continues the part above it.
                 (true, Some(last)) => last.paragraphs.extend(paragraphs),
@@ -1010,6 +1131,11 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// The name of a row of table 三, for messages.
+fn row_name(i: usize) -> String {
+    T3_ROWS.get(i).map_or_else(String::new, |r| r.describe())
 }
 
 /// The section a 章节 cell names.

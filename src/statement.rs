@@ -1,5 +1,8 @@
 //! What an agency's workbook states: 基本信息, the figures, the narrative, and where each was read.
 
+// Cells, bytes and text come from the input: no indexing or slicing that can panic.
+#![deny(clippy::indexing_slicing)]
+
 use crate::diagnostics::{CellRef, Diagnostic};
 use crate::figures::Figures;
 use crate::format::{CellId, SECTIONS};

@@ -4,6 +4,9 @@
 //! sizes their entries declare. Encrypted and non-workbook files are recognised by their bytes
 //! and named. Cells are kept sparse, so a stray cell at XFD1048576 costs nothing.
 
+// Cells, bytes and text come from the input: no indexing or slicing that can panic.
+#![deny(clippy::indexing_slicing)]
+
 use crate::error::{Error, Result};
 use crate::statement::Date;
 use calamine::{Data, DataRef, Reader, SheetVisible, Sheets};
@@ -64,6 +67,8 @@ pub struct Sheet {
     pub cells: BTreeMap<(u32, u32), Value>,
     /// Merged ranges: ((first row, first col), (last row, last col)).
     pub merges: Vec<((u32, u32), (u32, u32))>,
+    /// Cells whose text held control characters (or U+FFFE, U+FFFF), which were removed.
+    pub stripped: Vec<(u32, u32)>,
 }
 
 impl Sheet {
@@ -138,7 +143,24 @@ pub fn open(path: &Path, limits: Limits) -> Result<Book> {
     parse(path, &bytes, limits)
 }
 
+/// Excel's last row (1048576), zero-based: no workbook has a cell below it.
+pub const MAX_ROW: u32 = 1_048_575;
+/// Excel's last column (XFD), zero-based.
+pub const MAX_COL: u32 = 16_383;
+/// Largest rectangle (rows × columns of a sheet's used range) the .xls and .ods readers may
+/// build in memory: they hold every cell of it. A statistics sheet uses a few hundred.
+pub const MAX_GRID_CELLS: u64 = 4_000_000;
+/// Most non-empty cells read from one workbook (a statistics workbook has a few thousand).
+pub const MAX_CELLS: usize = 1_000_000;
+/// Most merged ranges read from one sheet.
+pub const MAX_MERGES: usize = 5_000;
+
 /// Reads a workbook from its bytes; `path` only names it in messages.
+///
+/// Never panics and never builds more than the limits allow: the format is recognised and the
+/// zip sizes checked first, the sheets' extents are checked before the spreadsheet reader
+/// builds them (its .xls and .ods readers hold whole rectangles), and a panic inside that
+/// reader on a damaged file is reported as a damaged file.
 pub fn parse(path: &Path, bytes: &[u8], limits: Limits) -> Result<Book> {
     let len = bytes.len() as u64;
     if len > limits.max_input {
@@ -149,6 +171,55 @@ pub fn parse(path: &Path, bytes: &[u8], limits: Limits) -> Result<Book> {
         });
     }
     let kind = detect(path, bytes, limits)?;
+    match kind {
+        Kind::Xlsx => shared_strings_fit(path, bytes, limits)?,
+        Kind::Xls => xls_extent(path, bytes)?,
+        Kind::Ods => ods_extent(path, bytes, limits)?,
+    }
+    contained(path, || read_book(path, bytes, kind))
+}
+
+/// Runs the spreadsheet reader, turning a panic on a damaged file into [`Error::Damaged`] that
+/// says where the reader gave up.
+///
+/// The reader's panic is not printed: the first call wraps the process's panic hook so that a
+/// panic inside this function on this thread is only recorded; every other panic goes to the
+/// hook that was there before.
+fn contained<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    use std::cell::{Cell, RefCell};
+    thread_local! {
+        static INSIDE: Cell<bool> = const { Cell::new(false) };
+        static WHERE: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !INSIDE.with(Cell::get) {
+                return previous(info);
+            }
+            // The crate's own path: the last three components (calamine-x.y/src/xls.rs).
+            let at = info.location().map_or_else(String::new, |l| {
+                let parts: Vec<&str> = l.file().rsplit(['/', '\\']).take(3).collect();
+                let file: Vec<&str> = parts.into_iter().rev().collect();
+                format!("{}:{}", file.join("/"), l.line())
+            });
+            WHERE.with(|w| *w.borrow_mut() = at);
+        }));
+    });
+    INSIDE.with(|i| i.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    INSIDE.with(|i| i.set(false));
+    result.unwrap_or_else(|_| {
+        let at = WHERE.with(|w| std::mem::take(&mut *w.borrow_mut()));
+        Err(Error::Damaged {
+            path: path.to_path_buf(),
+            detail: format!("文件内部结构不完整或不一致（表格读取组件在 {at} 处无法继续）"),
+        })
+    })
+}
+
+fn read_book(path: &Path, bytes: &[u8], kind: Kind) -> Result<Book> {
     let damaged = |detail: String| Error::Damaged {
         path: path.to_path_buf(),
         detail,
@@ -173,7 +244,12 @@ pub fn parse(path: &Path, bytes: &[u8], limits: Limits) -> Result<Book> {
             })?,
         Kind::Ods => calamine::open_workbook_from_rs(cursor)
             .map(Sheets::Ods)
-            .map_err(|e: calamine::OdsError| damaged(e.to_string()))?,
+            .map_err(|e: calamine::OdsError| match e {
+                calamine::OdsError::Password => Error::Encrypted {
+                    path: path.to_path_buf(),
+                },
+                e => damaged(e.to_string()),
+            })?,
     };
     let metadata: Vec<(String, bool)> = sheets
         .sheets_metadata()
@@ -181,12 +257,19 @@ pub fn parse(path: &Path, bytes: &[u8], limits: Limits) -> Result<Book> {
         .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
         .collect();
     let mut book = Book::default();
+    let mut cells = 0usize;
     for (name, visible) in metadata {
         if !visible {
             book.hidden.push(name);
             continue;
         }
         let sheet = read_sheet(&mut sheets, &name).map_err(damaged)?;
+        cells = cells.saturating_add(sheet.cells.len());
+        if cells > MAX_CELLS {
+            return Err(damaged(format!(
+                "有内容的单元格超过 {MAX_CELLS} 个，不像是统计表"
+            )));
+        }
         book.sheets.push(sheet);
     }
     Ok(book)
@@ -215,7 +298,10 @@ fn detect(path: &Path, bytes: &[u8], limits: Limits) -> Result<Kind> {
         return Ok(Kind::Xls);
     }
     if !bytes.starts_with(b"PK") {
-        let text = std::str::from_utf8(&bytes[..bytes.len().min(512)]).is_ok();
+        let head = bytes.get(..512).unwrap_or(bytes);
+        // Text cut off in the middle of a character is still text.
+        let valid = std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true);
+        let text = valid && !head.iter().any(|&b| b < 0x20 && !b"\t\n\r".contains(&b));
         return Err(not_a_workbook(if text {
             "内容是文本，不是工作簿（可能只是把文件扩展名改成了 .xlsx）"
         } else {
@@ -262,6 +348,517 @@ fn detect(path: &Path, bytes: &[u8], limits: Limits) -> Result<Kind> {
     Err(not_a_workbook("压缩包里没有工作簿内容"))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Extents, checked before the spreadsheet reader builds anything
+
+/// The used range of one sheet, as the spreadsheet reader will build it.
+#[derive(Debug, Default)]
+struct Extent {
+    /// (first row, first col, last row, last col) of the non-empty cells.
+    bounds: Option<(u64, u64, u64, u64)>,
+    /// Cells the reader holds on the way (rows as written, before repeats are expanded; the
+    /// rectangle an .xls DIMENSIONS record declares).
+    held: u64,
+    /// The rectangle behind `held`, when it is declared rather than used.
+    declared: Option<(u64, u64, u64, u64)>,
+}
+
+impl Extent {
+    fn add(&mut self, rows: (u64, u64), cols: (u64, u64)) {
+        self.bounds = Some(match self.bounds {
+            None => (rows.0, cols.0, rows.1, cols.1),
+            Some((r0, c0, r1, c1)) => (
+                r0.min(rows.0),
+                c0.min(cols.0),
+                r1.max(rows.1),
+                c1.max(cols.1),
+            ),
+        });
+    }
+
+    fn cells(&self) -> u64 {
+        self.bounds.map_or(0, |(r0, c0, r1, c1)| {
+            (r1.saturating_sub(r0) + 1).saturating_mul(c1.saturating_sub(c0) + 1)
+        })
+    }
+
+    /// Refuses a sheet whose rectangle (or what is held on the way) is beyond the limit.
+    fn check(&self, path: &Path, sheet: &str) -> Result<()> {
+        let cells = self.cells().max(self.held);
+        if cells <= MAX_GRID_CELLS {
+            return Ok(());
+        }
+        let at = |r: u64, c: u64| {
+            let clip = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+            crate::diagnostics::a1(clip(r), clip(c))
+        };
+        let bounds = if self.held > self.cells() {
+            self.declared.or(self.bounds)
+        } else {
+            self.bounds
+        };
+        let range = bounds.map_or_else(String::new, |(r0, c0, r1, c1)| {
+            format!("{}:{}", at(r0, c0), at(r1, c1))
+        });
+        Err(Error::TooManyCells {
+            path: path.to_path_buf(),
+            sheet: sheet.to_string(),
+            range,
+            cells,
+            limit: MAX_GRID_CELLS,
+        })
+    }
+}
+
+/// An .xlsx whose shared-string table declares more strings than its size can hold would make
+/// the reader reserve memory for all of them.
+fn shared_strings_fit(path: &Path, bytes: &[u8], limits: Limits) -> Result<()> {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // detect() has opened it already
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .collect();
+    for name in names {
+        let Ok(file) = archive.by_name(&name) else {
+            continue;
+        };
+        let size = file.size();
+        let mut head = Vec::new();
+        // The <sst> element opens the part: its first few kilobytes are enough.
+        if file
+            .take(4096.min(limits.max_expanded))
+            .read_to_end(&mut head)
+            .is_err()
+        {
+            continue; // the reader reports the damage
+        }
+        let text = String::from_utf8_lossy(&head);
+        let Some(at) = text.find("uniqueCount=") else {
+            continue;
+        };
+        let digits: String = text
+            .get(at + "uniqueCount=".len()..)
+            .unwrap_or("")
+            .chars()
+            .skip(1)
+            .take_while(char::is_ascii_digit)
+            .collect();
+        // Each string takes at least `<si/>`, 5 bytes.
+        let declared: u64 = digits.parse().unwrap_or(u64::MAX);
+        if declared > size / 5 + 1 {
+            return Err(Error::Damaged {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "共享字符串表声明有 {digits} 个字符串，但只有 {size} 字节，文件内容不一致"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The extent of every sheet of an .ods, read from content.xml the way the reader will read it
+/// (repeated rows and columns counted, capped like the reader caps them).
+fn ods_extent(path: &Path, bytes: &[u8], limits: Limits) -> Result<()> {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    const ROWS: u64 = MAX_ROW as u64 + 1;
+    const COLS: u64 = MAX_COL as u64 + 1;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(file) = archive.by_name("content.xml") else {
+        return Ok(()); // the reader reports it
+    };
+    let mut xml =
+        quick_xml::Reader::from_reader(std::io::BufReader::new(file.take(limits.max_expanded)));
+    let repeats = |e: &quick_xml::events::BytesStart<'_>, key: &[u8]| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .and_then(|a| {
+                std::str::from_utf8(&a.value)
+                    .ok()?
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+            .unwrap_or(1)
+    };
+    let mut buf = Vec::new();
+    let mut sheet = String::new();
+    let mut extent = Extent::default();
+    let (mut row, mut row_repeat, mut col) = (0u64, 1u64, 0u64);
+    let mut row_cols: Option<(u64, u64)> = None;
+    loop {
+        buf.clear();
+        let Ok(event) = xml.read_event_into(&mut buf) else {
+            return Ok(()); // malformed XML: the reader reports it
+        };
+        let (e, open) = match &event {
+            Event::Start(e) => (e, true),
+            Event::Empty(e) => (e, false),
+            Event::End(e) => {
+                match e.name().as_ref() {
+                    b"table:table-row" => {
+                        if let Some((c0, c1)) = row_cols.take() {
+                            extent.add((row, row + row_repeat - 1), (c0, c1));
+                            extent.held = extent.held.saturating_add(c1 + 1);
+                        }
+                        row = row.saturating_add(row_repeat);
+                    }
+                    b"table:table" => {
+                        extent.check(path, &sheet)?;
+                        extent = Extent::default();
+                        row = 0;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Eof => return Ok(()),
+            _ => continue,
+        };
+        match e.name().as_ref() {
+            b"table:table" => {
+                sheet = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"table:name")
+                    .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                    .unwrap_or_default();
+            }
+            b"table:table-row" => {
+                row_repeat = repeats(e, b"table:number-rows-repeated")
+                    .min(ROWS.saturating_sub(row))
+                    .max(1);
+                col = 0;
+                row_cols = None;
+                if !open {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                let n = repeats(e, b"table:number-columns-repeated")
+                    .min(COLS.saturating_sub(col))
+                    .max(1);
+                let valued = e.attributes().flatten().any(|a| {
+                    matches!(
+                        a.key.as_ref(),
+                        b"office:value-type" | b"office:value" | b"table:formula"
+                    )
+                });
+                if open || valued {
+                    let last = col + n - 1;
+                    row_cols = Some(row_cols.map_or((col, last), |(c0, _)| (c0, last)));
+                }
+                col = col.saturating_add(n).min(COLS);
+            }
+            _ => {}
+        }
+    }
+}
+
+// A compound (OLE) file as the .xls reader walks it: sectors after the header sector, the
+// sector allocation table, and chains followed until their end. The reader follows chains
+// without noticing cycles (a cycle grows memory without end), so every chain is walked here
+// first, and the workbook stream found the way the reader finds it.
+
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+const DIF_SECTOR: u32 = 0xFFFF_FFFC;
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    b.chunks_exact(4)
+        .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes))
+}
+
+/// The bytes of sector `id` (shorter at the end of the file), if it can exist.
+fn cfb_sector(data: &[u8], size: usize, maxid: u64, id: u32) -> std::result::Result<&[u8], String> {
+    if u64::from(id) > maxid {
+        return Err(format!("扇区 {id} 超出文件末尾"));
+    }
+    let start = (id as usize).saturating_mul(size);
+    let end = start.saturating_add(size).min(data.len());
+    Ok(data.get(start..end).unwrap_or_default())
+}
+
+/// Follows a chain from `id` for up to `len` bytes; a chain longer than the file has sectors
+/// is a cycle.
+fn cfb_chain(
+    data: &[u8],
+    size: usize,
+    maxid: u64,
+    fat: &[u32],
+    mut id: u32,
+    len: usize,
+) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut steps: u64 = 0;
+    while id != END_OF_CHAIN {
+        steps += 1;
+        if steps > maxid.saturating_add(2) {
+            return Err("扇区链首尾相接（循环）".to_string());
+        }
+        let sector = cfb_sector(data, size, maxid, id)?;
+        let take = sector.len().min(len.saturating_sub(out.len()));
+        out.extend_from_slice(sector.get(..take).unwrap_or_default());
+        if out.len() >= len {
+            break;
+        }
+        id = *fat
+            .get(id as usize)
+            .ok_or_else(|| format!("扇区 {id} 不在分配表中"))?;
+    }
+    Ok(out)
+}
+
+/// The workbook stream (Workbook, or Book for BIFF5), found like the reader finds it.
+fn workbook_stream(bytes: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    let header = bytes.get(..512).ok_or("文件头不完整")?;
+    let version = u16_at(header, 26).unwrap_or(0);
+    let size: usize = match u16_at(header, 30) {
+        Some(9) => 512,
+        Some(12) => 4096,
+        _ => return Err("扇区大小无效".to_string()),
+    };
+    let body = bytes.get(size..).ok_or("文件头不完整")?;
+    let maxid = (bytes.len() / size) as u64;
+    let field = |at: usize| u32_at(header, at).unwrap_or(0);
+    let (dir_start, mini_fat_start, mini_fat_len, difat_start) =
+        (field(48), field(60), field(64), field(68));
+    let mut difat: Vec<u32> = u32s(header.get(76..512).unwrap_or_default()).collect();
+    let mut id = difat_start;
+    let mut steps: u64 = 0;
+    while id < RESERVED_SECTORS {
+        steps += 1;
+        if steps > maxid.saturating_add(1) {
+            return Err("扇区分配表链首尾相接（循环）".to_string());
+        }
+        difat.extend(u32s(cfb_sector(body, size, maxid, id)?));
+        id = difat.pop().ok_or("扇区分配表不完整")?;
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < DIF_SECTOR) {
+        fat.extend(u32s(cfb_sector(body, size, maxid, id)?));
+    }
+    let dirs = cfb_chain(body, size, maxid, &fat, dir_start, usize::MAX)?;
+    let entries: Vec<(String, u32, usize)> = dirs
+        .chunks_exact(128)
+        .map(|d| {
+            let units: Vec<u16> = d
+                .get(..64)
+                .unwrap_or_default()
+                .chunks_exact(2)
+                .filter_map(|u| u.try_into().ok().map(u16::from_le_bytes))
+                .take_while(|&u| u != 0)
+                .collect();
+            let name = String::from_utf16_lossy(&units);
+            let start = u32_at(d, 116).unwrap_or(END_OF_CHAIN);
+            let len = if size == 512 {
+                u32_at(d, 120).map_or(0, |l| l as usize)
+            } else {
+                u32_at(d, 120).map_or(0, |l| l as usize)
+                    | u32_at(d, 124).map_or(0, |h| (h as usize) << 32)
+            };
+            (name, start, len)
+        })
+        .collect();
+    let Some(root) = entries.first() else {
+        return Err("没有根目录".to_string());
+    };
+    if version != 3 && root.1 == END_OF_CHAIN {
+        return Err("根目录为空".to_string());
+    }
+    let (mini_fat, mini_stream) = if mini_fat_len > 0 {
+        let stream = cfb_chain(body, size, maxid, &fat, root.1, root.2)?;
+        let table = cfb_chain(
+            body,
+            size,
+            maxid,
+            &fat,
+            mini_fat_start,
+            (mini_fat_len as usize).saturating_mul(size),
+        )?;
+        (u32s(&table).collect::<Vec<u32>>(), stream)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let found = ["Workbook", "Book"].iter().find_map(|want| {
+        entries
+            .iter()
+            .find(|(name, ..)| name.eq_ignore_ascii_case(want))
+    });
+    let Some((_, start, len)) = found else {
+        return Err("没有 Workbook 数据流".to_string());
+    };
+    if *len < 4096 {
+        // Mini sectors must lie inside the mini stream: past it the reader reads at random.
+        // Only whole mini sectors: the last index is the last whole one.
+        let Some(mini_max) = (mini_stream.len() / 64).checked_sub(1) else {
+            return Err("迷你流为空".to_string());
+        };
+        cfb_chain(&mini_stream, 64, mini_max as u64, &mini_fat, *start, *len)
+    } else {
+        cfb_chain(body, size, maxid, &fat, *start, *len)
+    }
+}
+
+/// The extent of every sheet of an .xls, from its BIFF records: the cells' positions and the
+/// size each sheet's DIMENSIONS record asks the reader to reserve.
+fn xls_extent(path: &Path, bytes: &[u8]) -> Result<()> {
+    let damaged = |detail: String| Error::Damaged {
+        path: path.to_path_buf(),
+        detail: format!("复合文档结构有误（{detail}）"),
+    };
+    let stream = workbook_stream(bytes).map_err(damaged)?;
+    let records = |from: usize| biff_records(&stream, from);
+    // The globals: every sheet's name and where its records start.
+    let mut sheets: Vec<(usize, String)> = Vec::new();
+    for (typ, data) in records(0) {
+        match typ {
+            0x0085 => {
+                let pos = u32_at(data, 0).map_or(usize::MAX, |p| p as usize);
+                let name =
+                    sheet_name(data).unwrap_or_else(|| format!("第 {} 个工作表", sheets.len() + 1));
+                sheets.push((pos, name));
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    for (pos, name) in sheets {
+        let mut extent = Extent::default();
+        let mut depth = 0usize;
+        let mut seen_bof = false;
+        for (typ, data) in records(pos) {
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let cell =
+                |data: &[u8]| Some((u64::from(u16_at(data, 0)?), u64::from(u16_at(data, 2)?)));
+            match typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                // DIMENSIONS: the reader reserves rows × columns cells from it.
+                0x0200 => {
+                    if let Some((reserved, rect)) = dimensions(data) {
+                        if reserved > extent.held {
+                            extent.held = reserved;
+                            extent.declared = Some(rect);
+                        }
+                    }
+                }
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let Some((r, c)) = cell(data) {
+                        extent.add((r, r), (c, c));
+                    }
+                }
+                // MULRK: one row, a run of columns.
+                0x00BD => {
+                    let last = data.len().checked_sub(2).and_then(|at| u16_at(data, at));
+                    if let (Some((r, c0)), Some(c1)) = (cell(data), last) {
+                        let c1 = u64::from(c1).max(c0);
+                        extent.add((r, r), (c0, c1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        extent.check(path, &name)?;
+    }
+    Ok(())
+}
+
+/// BIFF records from `at`: (type, data), CONTINUE records left as they are (cells never
+/// continue).
+fn biff_records(stream: &[u8], mut at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let typ = u16_at(stream, at)?;
+        let len = usize::from(u16_at(stream, at + 2)?);
+        let data = stream.get(at + 4..at + 4 + len)?;
+        at += 4 + len;
+        Some((typ, data))
+    })
+}
+
+/// How many cells the reader reserves for a DIMENSIONS record (its arithmetic, in u32), and the
+/// rectangle the record declares.
+fn dimensions(r: &[u8]) -> Option<(u64, (u64, u64, u64, u64))> {
+    let (rf, rl, mut cf, cl) = match r.len() {
+        10 => (
+            u32::from(u16_at(r, 0)?),
+            u32::from(u16_at(r, 2)?),
+            u32::from(u16_at(r, 4)?),
+            u32::from(u16_at(r, 6)?),
+        ),
+        14 | 16 => (
+            u32_at(r, 0)?,
+            u32_at(r, 4)?,
+            u32::from(u16_at(r, 8)?),
+            u32::from(u16_at(r, 10)?),
+        ),
+        _ => return None,
+    };
+    if 0xFF < cf || cl < cf {
+        cf = 0;
+    }
+    let (start, end) = if 1 <= rl && 1 <= cl {
+        ((rf, cf), (rl - 1, cl - 1))
+    } else {
+        ((rf, cf), (rf, cf))
+    };
+    let rect = (
+        u64::from(start.0),
+        u64::from(start.1),
+        u64::from(end.0),
+        u64::from(end.1),
+    );
+    // The reader's u32 arithmetic wraps (or stops) on a reversed range: treat it as huge.
+    if end.0 < start.0 || end.1 < start.1 {
+        return Some((u64::MAX, rect));
+    }
+    let rows = u64::from(end.0 - start.0) + 1;
+    let cols = u64::from(end.1 - start.1) + 1;
+    Some((rows.saturating_mul(cols), rect))
+}
+
+/// The name in a BOUNDSHEET record (BIFF8: a short Unicode string after six bytes).
+fn sheet_name(data: &[u8]) -> Option<String> {
+    let cch = usize::from(*data.get(6)?);
+    let high = data.get(7)? & 1 == 1;
+    let chars = data.get(8..)?;
+    let name = if high {
+        let units: Vec<u16> = chars
+            .get(..cch * 2)?
+            .chunks_exact(2)
+            .filter_map(|u| u.try_into().ok().map(u16::from_le_bytes))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        chars.get(..cch)?.iter().map(|&b| char::from(b)).collect()
+    };
+    Some(crate::text::clean(&name))
+}
+
 fn read_sheet<RS: std::io::Read + std::io::Seek>(
     sheets: &mut Sheets<RS>,
     name: &str,
@@ -282,44 +879,97 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
                         (None, Some(f)) if !f.is_empty() => Value::Uncached(f),
                         (None, _) => continue,
                     };
+                    let (row, col) = cell.pos;
+                    if row > MAX_ROW || col > MAX_COL {
+                        return Err(beyond_excel(name, row, col));
+                    }
+                    let raw = match &cell.value {
+                        DataRef::String(t) => Some(t.as_str()),
+                        DataRef::SharedString(t) => Some(*t),
+                        _ => None,
+                    };
+                    if raw.is_some_and(crate::text::has_hidden) {
+                        sheet.stripped.push(cell.pos);
+                    }
                     sheet.cells.insert(cell.pos, value);
+                    if sheet.cells.len() > MAX_CELLS {
+                        return Err(format!(
+                            "工作表“{name}”有内容的单元格超过 {MAX_CELLS} 个，不像是统计表"
+                        ));
+                    }
                 }
             }
-            sheet.merges = x
+            let merges = x
                 .merge_cells_by_sheet_name(name)
-                .map_err(|e| e.to_string())?
-                .into_iter()
-                .map(|d| (d.start, d.end))
-                .collect();
+                .map_err(|e| e.to_string())?;
+            sheet.merges = merges_within(name, merges.iter().map(|d| (d.start, d.end)))?;
         }
         Sheets::Xls(x) => {
             let range = x.worksheet_range(name).map_err(|e| e.to_string())?;
-            fill(&mut sheet, &range);
-            sheet.merges = x
+            fill(&mut sheet, &range)?;
+            let merges = x
                 .merge_cells_by_sheet_name(name)
-                .map_err(|e| e.to_string())?
-                .into_iter()
-                .map(|d| (d.start, d.end))
-                .collect();
+                .map_err(|e| e.to_string())?;
+            sheet.merges = merges_within(name, merges.iter().map(|d| (d.start, d.end)))?;
         }
         other => {
             let range = other.worksheet_range(name).map_err(|e| e.to_string())?;
-            fill(&mut sheet, &range);
+            fill(&mut sheet, &range)?;
         }
     }
     Ok(sheet)
 }
 
-fn fill(sheet: &mut Sheet, range: &calamine::Range<Data>) {
+fn beyond_excel(sheet: &str, row: u32, col: u32) -> String {
+    format!(
+        "工作表“{sheet}”中有位置超出 Excel 范围（XFD1048576）的单元格（第 {} 行第 {} 列）",
+        u64::from(row) + 1,
+        u64::from(col) + 1
+    )
+}
+
+/// Merged ranges inside Excel's grid, well formed, not too many.
+type Merge = ((u32, u32), (u32, u32));
+
+fn merges_within(
+    sheet: &str,
+    merges: impl Iterator<Item = Merge>,
+) -> std::result::Result<Vec<Merge>, String> {
+    let mut out = Vec::new();
+    for ((r0, c0), (r1, c1)) in merges {
+        if r0 > r1 || c0 > c1 || r1 > MAX_ROW || c1 > MAX_COL {
+            continue; // a range that cannot exist merges nothing
+        }
+        out.push(((r0, c0), (r1, c1)));
+        if out.len() > MAX_MERGES {
+            return Err(format!(
+                "工作表“{sheet}”的合并单元格超过 {MAX_MERGES} 处，不像是统计表"
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn fill(sheet: &mut Sheet, range: &calamine::Range<Data>) -> std::result::Result<(), String> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, v) in range.used_cells() {
         if let Some(value) = from_data(v) {
-            let (r, c) = (r0 as u64 + r as u64, c0 as u64 + c as u64);
-            if let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) {
-                sheet.cells.insert((r, c), value);
+            let (r, c) = (u64::from(r0) + r as u64, u64::from(c0) + c as u64);
+            match (u32::try_from(r), u32::try_from(c)) {
+                (Ok(r), Ok(c)) if r <= MAX_ROW && c <= MAX_COL => {
+                    if matches!(v, Data::String(t) if crate::text::has_hidden(t)) {
+                        sheet.stripped.push((r, c));
+                    }
+                    sheet.cells.insert((r, c), value);
+                }
+                _ => {
+                    let clip = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+                    return Err(beyond_excel(&sheet.name, clip(r), clip(c)));
+                }
             }
         }
     }
+    Ok(())
 }
 
 fn text(s: &str) -> Option<Value> {
@@ -386,6 +1036,31 @@ mod tests {
             parse_bytes(b"PK\x03\x04broken"),
             Err(Error::NotAWorkbook { .. })
         ));
+    }
+
+    #[test]
+    fn a_panic_inside_the_reader_is_a_damaged_file_and_others_still_panic() {
+        let r: Result<()> = contained(Path::new("x.xls"), || panic!("boom"));
+        match r {
+            Err(Error::Damaged { detail, .. }) => {
+                assert!(detail.contains("src/workbook.rs:"), "{detail}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(contained(Path::new("x.xls"), || Ok(7)).ok(), Some(7));
+        // Outside, a panic is a panic.
+        assert!(std::panic::catch_unwind(|| panic!("outside")).is_err());
+    }
+
+    #[test]
+    fn dimensions_are_counted_as_the_reader_counts_them() {
+        let mut r = [0u8; 14];
+        r[4..8].copy_from_slice(&10u32.to_le_bytes()); // rows 0..10
+        r[10..12].copy_from_slice(&3u16.to_le_bytes()); // columns 0..3
+        assert_eq!(dimensions(&r), Some((30, (0, 0, 9, 2))));
+        r[0..4].copy_from_slice(&20u32.to_le_bytes()); // first row after the last
+        assert_eq!(dimensions(&r).map(|d| d.0), Some(u64::MAX));
+        assert_eq!(dimensions(&[0; 3]), None);
     }
 
     #[test]
