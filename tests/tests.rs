@@ -3,10 +3,12 @@
 mod util;
 
 mod appendix;
+mod bad_input;
 mod batch;
 mod check;
 mod formats;
 mod pasted;
+mod properties;
 mod reader;
 mod samples;
 mod word;

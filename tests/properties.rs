@@ -1,0 +1,338 @@
+//! Properties over random inputs (proptest, on stable, inside `cargo test`):
+//!
+//! - random valid figures (R-T3-1 holds by construction, totals computed) go through the whole
+//!   pipeline: `init::workbook` → `workbook::parse` → `reader::from_book` → the checks (no
+//!   error) → `report::build`, and every figure comes back from the Word tables and from the
+//!   Excel appendix;
+//! - random corruptions of a valid workbook (truncation, flipped bytes, overwritten runs, and
+//!   damage inside a part re-zipped with a correct checksum, so that it reaches the XML and the
+//!   label finder) give figures or an error, never a panic.
+//!
+//! Case counts are small so that this module stays within a few seconds; `fuzz/` runs the same
+//! reader for as long as one likes.
+
+use crate::samples;
+use calamine::{Data, Reader, Xlsx};
+use proptest::prelude::*;
+use report_gen::appendix::{TABLE_SHEETS, TABLE_TOP};
+use report_gen::figures::Figures;
+use report_gen::format::{self, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_NEW};
+use report_gen::layout::{Content, Table};
+use report_gen::narrative::Templates;
+use report_gen::report::{self, Checked};
+use report_gen::statement::Statement;
+use roxmltree::{Document, Node};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+use std::sync::OnceLock;
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// Raw random numbers, made into valid figures by [`valid`].
+#[derive(Debug, Clone)]
+struct Raw {
+    t2: Vec<u64>,
+    fee_cents: u64,
+    /// Per column 0–5: the 21 result rows (rows 2–22).
+    results: Vec<Vec<u64>>,
+    carried_forward: Vec<u64>,
+    carried_in: Vec<u64>,
+    t4: Vec<u64>,
+}
+
+fn raw() -> impl Strategy<Value = Raw> {
+    let small = || 0u64..40;
+    (
+        proptest::collection::vec(0u64..200_000, 9),
+        0u64..100_000_000,
+        proptest::collection::vec(proptest::collection::vec(small(), 21), 6),
+        proptest::collection::vec(small(), 6),
+        proptest::collection::vec(0u64..200, 6),
+        proptest::collection::vec(0u64..30, 12),
+    )
+        .prop_map(
+            |(t2, fee_cents, results, carried_forward, carried_in, t4)| Raw {
+                t2,
+                fee_cents,
+                results,
+                carried_forward,
+                carried_in,
+                t4,
+            },
+        )
+}
+
+/// Figures that pass every check: per column, 上年结转 at most what was finished or carried
+/// forward, and 本年新收 the rest (R-T3-1); every total computed.
+fn valid(raw: &Raw) -> Figures {
+    let mut f = Figures::default();
+    for (slot, v) in f.t2.iter_mut().zip(&raw.t2) {
+        *slot = *v;
+    }
+    f.fees = raw.fee_cents as f64 / 100.0;
+    for c in 0..6 {
+        let results = &raw.results[c];
+        for (r, v) in format::T3_RESULT_ROWS.zip(results) {
+            f.t3[r][c] = *v;
+        }
+        let done: u64 = results.iter().sum::<u64>() + raw.carried_forward[c];
+        f.t3[T3_CARRIED_FORWARD][c] = raw.carried_forward[c];
+        f.t3[T3_CARRIED_IN][c] = raw.carried_in[c].min(done);
+        f.t3[T3_NEW][c] = done - f.t3[T3_CARRIED_IN][c];
+    }
+    let inputs = (0..format::T4_COLS).filter(|i| i % 5 != format::T4_TOTAL);
+    for (i, v) in inputs.zip(&raw.t4) {
+        f.t4[i] = *v;
+    }
+    f.compute_totals();
+    f
+}
+
+/// The busy sample (a 人民政府 whose text covers everything R-X-8 asks) with other figures.
+fn statement(f: &Figures) -> Statement {
+    let mut st = samples::busy();
+    st.figures = f.clone();
+    st
+}
+
+fn templates() -> &'static Templates {
+    static T: OnceLock<Templates> = OnceLock::new();
+    T.get_or_init(|| Templates::builtin().expect("built-in templates"))
+}
+
+/// The text of every cell of a Word table by its grid position (row, first column).
+fn word_cells(tbl: Node) -> BTreeMap<(usize, usize), String> {
+    let mut out = BTreeMap::new();
+    let rows = tbl.children().filter(|c| c.has_tag_name((W, "tr")));
+    for (r, tr) in rows.enumerate() {
+        let mut col = 0;
+        for tc in tr.children().filter(|c| c.has_tag_name((W, "tc"))) {
+            let span: usize = tc
+                .descendants()
+                .find(|d| d.has_tag_name((W, "gridSpan")))
+                .and_then(|g| g.attribute((W, "val")))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            let text: String = tc
+                .descendants()
+                .filter(|d| d.has_tag_name((W, "t")))
+                .filter_map(|t| t.text())
+                .collect();
+            out.insert((r, col), text);
+            col += span;
+        }
+    }
+    out
+}
+
+fn docx_part(docx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
+    let mut s = String::new();
+    zip.by_name(name)
+        .expect("part")
+        .read_to_string(&mut s)
+        .expect("utf-8");
+    s
+}
+
+/// Every figure of `f` in the report's three tables and in the appendix's three sheets.
+fn round_trips(f: &Figures, docx: &[u8], appendix: &[u8]) -> Result<(), TestCaseError> {
+    let xml = docx_part(docx, "word/document.xml");
+    let doc = Document::parse(&xml).expect("document.xml parses");
+    let tables: Vec<Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "tbl")))
+        .collect();
+    prop_assert_eq!(tables.len(), 3);
+    let mut book = Xlsx::new(Cursor::new(appendix.to_vec())).expect("appendix opens");
+    for (tbl, table) in tables.iter().zip(Table::ALL) {
+        let cells = word_cells(*tbl);
+        let sheet = TABLE_SHEETS
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, s)| *s)
+            .expect("sheet");
+        let values = book.worksheet_range(sheet).expect("sheet reads");
+        for p in table.layout().cells {
+            let Content::Data(id) = p.content else {
+                continue;
+            };
+            let want = f.get(id);
+            let shown = want.to_string();
+            prop_assert_eq!(
+                cells.get(&(p.row, p.col)).map(String::as_str),
+                Some(shown.as_str()),
+                "Word {:?} {:?}",
+                table,
+                id
+            );
+            let got = values.get_value((TABLE_TOP + p.row as u32, p.col as u32));
+            prop_assert!(
+                matches!(got, Some(Data::Float(x)) if *x == want.as_f64()),
+                "appendix {:?} {:?}: {:?}, want {}",
+                table,
+                id,
+                got,
+                want
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_valid_figures_round_trip_through_both_documents(raw in raw()) {
+        let f = valid(&raw);
+        let bytes = report_gen::init::workbook(&statement(&f)).expect("workbook");
+        let path = Path::new("随机.xlsx");
+        let book = report_gen::workbook::parse(path, &bytes, Default::default()).expect("opens");
+        let read = report_gen::reader::from_book(path, &book).expect("reads");
+        prop_assert_eq!(&read.figures, &f);
+        let diagnostics = report_gen::checks::all(&read, None);
+        let checked = Checked { statement: read, diagnostics };
+        prop_assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        let docs = report::build(&checked, templates(), true).expect("documents build");
+        let appendix = docs.appendix.expect("appendix");
+        round_trips(&f, &docs.docx, &appendix)?;
+        // And the same bytes again.
+        let again = report::build(&checked, templates(), true).expect("documents build");
+        prop_assert!(again.docx == docs.docx);
+        prop_assert!(again.appendix.as_deref() == Some(appendix.as_slice()));
+    }
+}
+
+/// The parts of a zip package, decompressed: (name, bytes).
+type Parts = Vec<(String, Vec<u8>)>;
+
+/// The busy sample's workbook, and its parts decompressed.
+fn base() -> &'static (Vec<u8>, Parts) {
+    static B: OnceLock<(Vec<u8>, Parts)> = OnceLock::new();
+    B.get_or_init(|| {
+        let bytes = report_gen::init::workbook(&samples::busy()).expect("workbook");
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).expect("zip");
+        let parts = (0..zip.len())
+            .map(|i| {
+                let mut e = zip.by_index(i).expect("entry");
+                let name = e.name().expect("name").to_string();
+                let mut data = Vec::new();
+                e.read_to_end(&mut data).expect("read");
+                (name, data)
+            })
+            .collect();
+        (bytes, parts)
+    })
+}
+
+/// How a workbook is damaged.
+#[derive(Debug, Clone)]
+enum Damage {
+    /// Cut after this fraction (per mille) of its bytes.
+    Truncate(u16),
+    /// Bytes at these positions (per mille of the length) replaced.
+    Flip(Vec<(u16, u8)>),
+    /// A run of bytes from this position (per mille) overwritten.
+    Overwrite(u16, Vec<u8>),
+    /// Inside part number `.0`, bytes replaced, then zipped again with correct checksums.
+    Part(usize, Vec<(u16, u8)>),
+    /// Inside part number `.0`, a run cut out.
+    PartCut(usize, u16, u16),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    let at = || 0u16..1000;
+    prop_oneof![
+        at().prop_map(Damage::Truncate),
+        proptest::collection::vec((at(), any::<u8>()), 1..24).prop_map(Damage::Flip),
+        (at(), proptest::collection::vec(any::<u8>(), 1..200))
+            .prop_map(|(a, b)| Damage::Overwrite(a, b)),
+        (
+            0usize..32,
+            proptest::collection::vec((at(), any::<u8>()), 1..12)
+        )
+            .prop_map(|(p, v)| Damage::Part(p, v)),
+        (0usize..32, at(), 1u16..200).prop_map(|(p, a, n)| Damage::PartCut(p, a, n)),
+    ]
+}
+
+fn per_mille(len: usize, x: u16) -> usize {
+    len * usize::from(x) / 1000
+}
+
+fn damaged(d: &Damage) -> Vec<u8> {
+    let (bytes, parts) = base();
+    let mut out = bytes.clone();
+    match d {
+        Damage::Truncate(x) => out.truncate(per_mille(out.len(), *x)),
+        Damage::Flip(v) => {
+            for &(x, b) in v {
+                let i = per_mille(out.len(), x);
+                out[i] = b;
+            }
+        }
+        Damage::Overwrite(x, run) => {
+            let i = per_mille(out.len(), *x);
+            for (slot, b) in out[i..].iter_mut().zip(run) {
+                *slot = *b;
+            }
+        }
+        Damage::Part(p, _) | Damage::PartCut(p, ..) => {
+            let target = p % parts.len();
+            let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            for (i, (name, data)) in parts.iter().enumerate() {
+                let mut data = data.clone();
+                if i == target {
+                    match d {
+                        Damage::Part(_, v) => {
+                            for &(x, b) in v {
+                                let i = per_mille(data.len(), x);
+                                if let Some(slot) = data.get_mut(i) {
+                                    *slot = b;
+                                }
+                            }
+                        }
+                        Damage::PartCut(_, x, n) => {
+                            let i = per_mille(data.len(), *x);
+                            let end = (i + usize::from(*n)).min(data.len());
+                            data.drain(i..end);
+                        }
+                        _ => {}
+                    }
+                }
+                zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                    .expect("file");
+                zip.write_all(&data).expect("write");
+            }
+            out = zip.finish().expect("zip").into_inner();
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn corrupted_workbooks_give_figures_or_an_error_never_a_panic(d in damage()) {
+        let bytes = damaged(&d);
+        let path = Path::new("损坏.xlsx");
+        match report_gen::workbook::parse(path, &bytes, Default::default()) {
+            Ok(book) => match report_gen::reader::from_book(path, &book) {
+                Ok(st) => {
+                    let _ = report_gen::checks::all(&st, None);
+                }
+                Err(e) => {
+                    prop_assert!(e.to_string().contains("损坏.xlsx"), "{}", e);
+                    prop_assert_eq!(e.exit_code(), 1);
+                }
+            },
+            Err(e) => {
+                prop_assert!(e.to_string().contains("损坏.xlsx"), "{}", e);
+                prop_assert_eq!(e.exit_code(), 2);
+            }
+        }
+    }
+}
