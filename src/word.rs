@@ -19,7 +19,7 @@ use crate::typography::{
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
     LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Style, StyleType,
-    Table, TableAlignmentType, TableBorders, TableCell, TableCellBorder, TableCellBorderPosition,
+    Table, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell,
     TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
@@ -47,7 +47,7 @@ fn fonts(f: &Font) -> RunFonts {
 
 fn run(text: &str, f: &Font) -> Run {
     let r = Run::new()
-        .add_text(text)
+        .add_text(crate::text::xml_safe(text))
         .fonts(fonts(f))
         .size(f.half_points());
     if f.bold {
@@ -140,9 +140,14 @@ fn signature(agency: &str, date: Option<&str>) -> Vec<Paragraph> {
             .add_run(run(text, &BODY))
     };
     let date_right = chars(4, &BODY);
-    let width = |s: &str| crate::text::display_width(s) as i32 * chars(1, &BODY) / 2;
+    // Half-widths in twips; saturating, since an agency name can be absurdly long.
+    let width = |s: &str| {
+        i32::try_from(crate::text::display_width(s))
+            .unwrap_or(i32::MAX)
+            .saturating_mul(chars(1, &BODY) / 2)
+    };
     let agency_right = match date {
-        Some(d) => date_right + (width(d) - width(agency)) / 2,
+        Some(d) => date_right.saturating_add(width(d).saturating_sub(width(agency)) / 2),
         None => date_right,
     };
     let mut v = vec![empty_line(), line(agency, agency_right)];
@@ -215,11 +220,26 @@ fn page_footer(odd: bool) -> Footer {
     )
 }
 
-fn cell_border(p: TableCellBorderPosition) -> TableCellBorder {
-    TableCellBorder::new(p)
-        .border_type(BorderType::Single)
-        .size(4)
-        .color("000000")
+/// Single ½-pt black lines on the table's edges and between all its cells: every cell bordered
+/// without a border on each cell (a quarter of the document's XML).
+fn table_borders() -> TableBorders {
+    [
+        TableBorderPosition::Top,
+        TableBorderPosition::Left,
+        TableBorderPosition::Bottom,
+        TableBorderPosition::Right,
+        TableBorderPosition::InsideH,
+        TableBorderPosition::InsideV,
+    ]
+    .into_iter()
+    .fold(TableBorders::with_empty(), |b, p| {
+        b.set(
+            TableBorder::new(p)
+                .border_type(BorderType::Single)
+                .size(4)
+                .color("000000"),
+        )
+    })
 }
 
 /// One official table as a Word table: grid and cell widths (tblGrid + tcW), every cell
@@ -266,22 +286,11 @@ fn table(layout: &Layout, st: &Statement) -> Table {
                 .keep_next(keep)
                 .style(STYLE_TABLE)
                 .align(align)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Auto)
-                        .line(240)
-                        .before(0)
-                        .after(0),
-                )
                 .add_run(run(if continues { "" } else { &text }, &TABLE));
             let mut cell = TableCell::new()
                 .add_paragraph(paragraph)
                 .width(width, WidthType::Dxa)
-                .vertical_align(VAlignType::Center)
-                .set_border(cell_border(TableCellBorderPosition::Top))
-                .set_border(cell_border(TableCellBorderPosition::Left))
-                .set_border(cell_border(TableCellBorderPosition::Bottom))
-                .set_border(cell_border(TableCellBorderPosition::Right));
+                .vertical_align(VAlignType::Center);
             if p.cols > 1 {
                 cell = cell.grid_span(p.cols);
             }
@@ -303,7 +312,7 @@ fn table(layout: &Layout, st: &Statement) -> Table {
         .layout(TableLayoutType::Fixed)
         .align(TableAlignmentType::Center)
         .margins(TableCellMargins::new().margin(0, 57, 0, 57))
-        .set_borders(TableBorders::new())
+        .set_borders(table_borders())
 }
 
 /// The agency's parts of a narrative section, numbered （一）（二）… by the generator; parts
