@@ -19,7 +19,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Date, Part, Statement};
 use crate::text::{self, key, Parsed};
 use crate::workbook::{Book, Sheet, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Largest figure accepted in a count cell: larger values are typing errors.
@@ -45,6 +45,22 @@ pub fn read(path: &Path, limits: crate::workbook::Limits) -> Result<Statement> {
 
 /// Reads the statement from already opened sheets; `path` names the file in messages.
 pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
+    let texts: Vec<(Pos, &str, String)> = book
+        .sheets
+        .iter()
+        .enumerate()
+        .flat_map(|(sheet, s)| {
+            s.cells.iter().filter_map(move |(&(row, col), v)| match v {
+                Value::Text(t) => Some((Pos { sheet, row, col }, t.as_str(), key(t))),
+                _ => None,
+            })
+        })
+        .collect();
+    let at = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (p, ..))| (*p, i))
+        .collect();
     let mut r = Reader {
         book,
         diags: Vec::new(),
@@ -52,6 +68,8 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
             source: path.display().to_string(),
             ..Statement::default()
         },
+        texts,
+        at,
     };
     let invalid = |diagnostics: Vec<Diagnostic>| Error::Invalid {
         path: path.to_path_buf(),
@@ -97,10 +115,14 @@ struct Reader<'a> {
     book: &'a Book,
     diags: Vec<Diagnostic>,
     st: Statement,
+    /// Every text cell with its key, computed once (NFKC is the reader's dearest step).
+    texts: Vec<(Pos, &'a str, String)>,
+    /// Index into `texts` by position.
+    at: HashMap<Pos, usize>,
 }
 
 /// A position in the book.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Pos {
     sheet: usize,
     row: u32,
@@ -121,24 +143,20 @@ impl<'a> Reader<'a> {
     }
 
     /// Every text cell of the book with its key.
-    fn texts(&self) -> impl Iterator<Item = (Pos, &'a str, String)> + 'a {
-        self.book.sheets.iter().enumerate().flat_map(|(si, sheet)| {
-            sheet
-                .cells
-                .iter()
-                .filter_map(move |(&(row, col), v)| match v {
-                    Value::Text(t) => Some((
-                        Pos {
-                            sheet: si,
-                            row,
-                            col,
-                        },
-                        t.as_str(),
-                        key(t),
-                    )),
-                    _ => None,
-                })
-        })
+    fn texts(&self) -> impl Iterator<Item = (Pos, &'a str, &str)> + '_ {
+        self.texts.iter().map(|(p, t, k)| (*p, *t, k.as_str()))
+    }
+
+    /// The key of the text shown at a cell: its own, or its merged range's.
+    fn shown_key(&self, sheet: usize, row: u32, col: u32) -> Option<&str> {
+        let s = self.sheet(sheet)?;
+        let (row, col) = if s.cells.contains_key(&(row, col)) {
+            (row, col)
+        } else {
+            s.merge_at(row, col).map_or((row, col), |(o, _)| o)
+        };
+        let i = *self.at.get(&Pos { sheet, row, col })?;
+        self.texts.get(i).map(|(.., k)| k.as_str())
     }
 
     /// Keys of the texts shown in a run of cells, one per merged range, empty ones skipped.
@@ -154,10 +172,9 @@ impl<'a> Reader<'a> {
                 continue;
             }
             last_origin = Some(origin);
-            if let Some(t) = s.shown_text(row, col) {
-                let k = key(t);
+            if let Some(k) = self.shown_key(sheet, row, col) {
                 if !k.is_empty() {
-                    out.push(k);
+                    out.push(k.to_string());
                 }
             }
         }
@@ -355,11 +372,8 @@ impl<'a> Reader<'a> {
         let mut tables: Vec<(Pos, BTreeMap<usize, u32>)> = Vec::new();
         for (si, sheet) in self.book.sheets.iter().enumerate() {
             let mut run: Option<(u32, u32, String)> = None; // (row, first col, joined)
-            for (&(row, col), v) in &sheet.cells {
-                let k = match v {
-                    Value::Text(t) => key(t),
-                    _ => String::new(),
-                };
+            for &(row, col) in sheet.cells.keys() {
+                let k = self.shown_key(si, row, col).unwrap_or_default().to_string();
                 let joined = match run.take() {
                     Some((r, c0, mut j)) if r == row && !k.is_empty() => {
                         j.push_str(&k);
@@ -610,7 +624,7 @@ impl<'a> Reader<'a> {
         for (group, _) in &T4_GROUPS[1..] {
             let k = key(group.label);
             let col = span.clone().find(|&c| {
-                (head.row..data_row).any(|r| sheet.shown_text(r, c).is_some_and(|t| key(t) == k))
+                (head.row..data_row).any(|r| self.shown_key(head.sheet, r, c) == Some(k.as_str()))
             })?;
             starts.push(col);
         }
@@ -711,13 +725,13 @@ impl<'a> Reader<'a> {
                     heads
                         .iter()
                         .map(|h| {
-                            (p.col + 1..p.col + MAX_WIDTH).find(|&c| match sheet.get(row, c) {
-                                Some(Value::Text(t)) => {
-                                    let tk = key(t);
-                                    tk == *h
-                                        || (block.unit == Unit::Wan && tk.starts_with(&fee_head))
-                                }
-                                _ => false,
+                            (p.col + 1..p.col + MAX_WIDTH).find(|&c| {
+                                sheet.cells.contains_key(&(row, c))
+                                    && self.shown_key(p.sheet, row, c).is_some_and(|tk| {
+                                        tk == *h
+                                            || (block.unit == Unit::Wan
+                                                && tk.starts_with(&fee_head))
+                                    })
                             })
                         })
                         .collect::<Option<Vec<u32>>>()
@@ -983,10 +997,15 @@ impl<'a> Reader<'a> {
             texts.extend(lines.map(|t| (part.cell.clone(), t.as_str())));
         }
         let mut found: Vec<(Option<CellRef>, Vec<char>)> = Vec::new();
+        // Narrative repeats its characters: look each one up once.
+        let mut known: HashMap<char, bool> = HashMap::new();
         for (cell, t) in texts {
-            let outside = t
+            let outside: Vec<char> = t
                 .chars()
-                .filter(|&c| !c.is_whitespace() && !text::in_gb2312(c));
+                .filter(|&c| {
+                    !c.is_whitespace() && !*known.entry(c).or_insert_with(|| text::in_gb2312(c))
+                })
+                .collect();
             let slot = match found.iter_mut().find(|(c, _)| *c == cell) {
                 Some(slot) => slot,
                 None => {
@@ -1038,7 +1057,9 @@ impl<'a> Reader<'a> {
                     sheet
                         .cells
                         .range((p.row, p.col.saturating_add(1))..=(p.row, p.col.saturating_add(8)))
-                        .find(|(_, v)| matches!(v, Value::Text(t) if key(t) == *h))
+                        .find(|(&(row, col), _)| {
+                            self.shown_key(p.sheet, row, col) == Some(h.as_str())
+                        })
                         .map(|(&(_, c), _)| c)
                 };
                 Some((p, find(&heading_head)?, find(&body_head)?))
