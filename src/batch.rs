@@ -284,50 +284,62 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
         }
     }
 
-    // Pass 3: build and write, one document per worker at a time.
-    let todo = checked
-        .iter()
-        .filter(|(r, c)| {
-            c.is_some() && (r.status < Status::Errors || (opts.force && !is_conflict(r)))
-        })
-        .count();
-    progress.start("生成", todo);
-    let failed = AtomicUsize::new(0);
-    let rows: Vec<Row> = pool.install(|| {
-        checked
-            .into_par_iter()
-            .map(|(mut row, c)| {
-                let Some(c) = c else { return row };
-                let eligible = row.status < Status::Errors || (opts.force && !is_conflict(&row));
-                if !eligible {
-                    return row;
-                }
-                match write_one(opts, templates, &c) {
-                    Ok(path) => {
-                        progress.step(
-                            failed.load(Ordering::Relaxed),
-                            &format!("已生成 {}", path.display()),
-                        );
-                        row.report = Some(path);
-                    }
+    // Pass 3: the workers build the documents; one writer thread writes them (temporary file,
+    // flush, rename), so the workers never wait for the disk. The queue between them is short:
+    // only a few documents are in memory at a time.
+    let eligible = |(r, c): &(Row, Option<Checked>)| {
+        c.is_some() && (r.status < Status::Errors || (opts.force && !is_conflict(r)))
+    };
+    progress.start("生成", checked.iter().filter(|x| eligible(x)).count());
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<Built>)>(2 * opts.jobs.max(1));
+    let written = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            let mut failed = 0;
+            let mut done: Vec<(usize, Result<PathBuf>)> = Vec::new();
+            for (i, built) in rx {
+                let result = built.and_then(Built::write);
+                let line = match &result {
+                    Ok(path) => format!("已生成 {}", path.display()),
                     Err(e) => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        progress.step(
-                            failed.load(Ordering::Relaxed),
-                            &format!("失败 {}：{e}", row.file.display()),
-                        );
-                        row.diagnostics.push(Diagnostic::error(
-                            "BATCH-WRITE",
-                            format!("报告未能生成：{e}"),
-                        ));
-                        row.status = Status::Errors;
+                        failed += 1;
+                        format!("失败：{e}")
                     }
-                }
-                row
-            })
-            .collect()
-    });
+                };
+                progress.step(failed, &line);
+                done.push((i, result));
+            }
+            done
+        });
+        pool.install(|| {
+            checked
+                .par_iter()
+                .enumerate()
+                .filter(|(_, x)| eligible(x))
+                .for_each_with(tx, |tx, (i, (_, c))| {
+                    if let Some(c) = c {
+                        // A closed queue means the writer is gone; its join reports why.
+                        let _ = tx.send((i, build_one(opts, templates, c)));
+                    }
+                });
+        });
+        writer.join()
+    })
+    .map_err(|_| Error::Usage("写文件的线程意外终止。".into()))?;
     progress.finish();
+    let mut rows: Vec<Row> = checked.into_iter().map(|(row, _)| row).collect();
+    for (i, result) in written {
+        let Some(row) = rows.get_mut(i) else { continue };
+        match result {
+            Ok(path) => row.report = Some(path),
+            Err(e) => {
+                row.diagnostics.push(Diagnostic::error(
+                    "BATCH-WRITE",
+                    format!("报告未能生成：{e}"),
+                ));
+                row.status = Status::Errors;
+            }
+        }
+    }
 
     let summary = Summary {
         rows,
@@ -425,17 +437,30 @@ fn check_one(
     )
 }
 
-/// Builds and writes one agency's report and appendix; returns the report's path.
-fn write_one(opts: &Options, templates: &Templates, c: &Checked) -> Result<PathBuf> {
+/// One agency's documents, built and waiting to be written.
+struct Built {
+    docx: PathBuf,
+    docs: report::Documents,
+}
+
+impl Built {
+    /// Writes the report and its appendix; returns the report's path.
+    fn write(self) -> Result<PathBuf> {
+        output::write_atomic(&self.docx, &self.docs.docx)?;
+        if let Some(bytes) = &self.docs.appendix {
+            output::write_atomic(&report::appendix_path(&self.docx), bytes)?;
+        }
+        Ok(self.docx)
+    }
+}
+
+/// Builds one agency's report and appendix.
+fn build_one(opts: &Options, templates: &Templates, c: &Checked) -> Result<Built> {
     let docx = opts
         .output
         .join(format!("{}.docx", report_stem(&c.statement)));
     let docs = report::build(c, templates, true)?;
-    output::write_atomic(&docx, &docs.docx)?;
-    if let Some(bytes) = &docs.appendix {
-        output::write_atomic(&report::appendix_path(&docx), bytes)?;
-    }
-    Ok(docx)
+    Ok(Built { docx, docs })
 }
 
 /// The key figures of the 总览 sheet: (column head, cell).
