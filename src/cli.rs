@@ -359,8 +359,15 @@ impl Console {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style =
-                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
-                    .map(|s| s.progress_chars("=> "))
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {rate} 剩余 {eta}")
+                    .map(|s| {
+                        s.progress_chars("=> ").with_key(
+                            "rate",
+                            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                                let _ = write!(w, "{:.0} 个/秒", state.per_sec());
+                            },
+                        )
+                    })
                     .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar
