@@ -12,8 +12,6 @@ use report_gen::layout::{Content, Table};
 use report_gen::statement::Statement;
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 type Book = Xlsx<Cursor<Vec<u8>>>;
 
@@ -355,10 +353,6 @@ fn format_other_misc() -> usize {
     report_gen::format::T3_OTHER_MISC
 }
 
-fn recalc_tool() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/xlsx_recalc.py")
-}
-
 /// LibreOffice recalculates every formula and agrees with every cached value. CI installs the
 /// tools; without them this fails rather than skips.
 #[test]
@@ -375,19 +369,9 @@ fn libreoffice_agrees_with_every_cached_value() {
     files.push(("unbalanced.xlsx".into(), unbalanced));
     for (name, st) in files {
         let file = dir.write(&format!("附表-{name}"), &build(&st));
-        let out = Command::new("python3")
-            .arg(recalc_tool())
-            .arg("--strict")
-            .arg(&file)
-            .output()
-            .expect("python3 runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{name}: xlsx_recalc.py exited {:?}\n{stdout}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (code, stdout, stderr) =
+            crate::util::shared_tool("xlsx_recalc.py", &["--strict".as_ref(), file.as_os_str()]);
+        assert_eq!(code, 0, "{name}: xlsx_recalc.py\n{stdout}\n{stderr}");
         let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
         assert_eq!(
             v["mismatches"].as_array().map(Vec::len),

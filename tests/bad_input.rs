@@ -4,7 +4,7 @@
 //! input limits, Ctrl-C, file names made from agency names, text that looks like a formula, and
 //! byte-identical outputs. (The reader's findings cell by cell are in `reader.rs`.)
 
-use crate::pasted::{paste_table_with, Cell, Paste};
+use crate::pasted::{address, paste_table_with, place, tables, Cell, Paste, T3_AT};
 use crate::samples;
 use crate::util::{run, Dir};
 use calamine::{Data, Reader};
@@ -12,7 +12,7 @@ use report_gen::figures::Figures;
 use report_gen::format::{CellId, SECTION_OVERVIEW};
 use report_gen::layout::Table;
 use report_gen::statement::{Part, Statement};
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, Workbook};
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
@@ -149,65 +149,10 @@ fn docx_text(docx: &[u8]) -> String {
 }
 
 fn validate_docx(path: &Path) {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/ooxml_validate.py");
-    let out = std::process::Command::new("python3")
-        .arg(tool)
-        .arg(path)
-        .output()
-        .expect("python3 runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, out, err) = crate::util::shared_tool("ooxml_validate.py", &[path.as_os_str()]);
+    let text = format!("{out}{err}");
+    assert_eq!(code, 0, "{text}");
     assert!(text.contains(": 0 error(s)"), "{text}");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Hand-made tables (as in reader.rs, one sheet “数据”)
-
-const T2_AT: (u32, u16) = (4, 1);
-const T3_AT: (u32, u16) = (22, 1);
-const T4_AT: (u32, u16) = (56, 1);
-
-fn info(ws: &mut Worksheet) {
-    ws.write_string(0, 0, "机关名称：测试局").expect("write");
-    ws.write_string(1, 0, "报告年度：2025").expect("write");
-    ws.write_string(2, 0, "机关类型：政府部门").expect("write");
-}
-
-/// The three tables of `figures` on sheet 数据, some cells replaced; `edit` may change more.
-fn tables(
-    figures: &Figures,
-    overrides: &[(CellId, Cell)],
-    edit: impl Fn(&mut Worksheet),
-) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("数据").expect("name");
-    info(ws);
-    paste_table_with(ws, Table::T2, T2_AT, figures, Paste::PLAIN, overrides);
-    paste_table_with(ws, Table::T3, T3_AT, figures, Paste::PLAIN, overrides);
-    paste_table_with(ws, Table::T4, T4_AT, figures, Paste::PLAIN, overrides);
-    edit(ws);
-    wb.save_to_buffer().expect("workbook")
-}
-
-/// (row, col) on sheet 数据 of a figure.
-fn place(id: CellId) -> (u32, u16) {
-    let (table, (top, left)) = match id {
-        CellId::T2(_) => (Table::T2, T2_AT),
-        CellId::T3(..) => (Table::T3, T3_AT),
-        CellId::T4(_) => (Table::T4, T4_AT),
-    };
-    let (r, c) = table.layout().position(id).expect("placed");
-    (top + r as u32, left + c as u16)
-}
-
-/// The A1 address on sheet 数据 of a figure.
-fn address(id: CellId) -> String {
-    let (r, c) = place(id);
-    format!("数据!{}", report_gen::diagnostics::a1(r, u32::from(c)))
 }
 
 /// (row, col) on sheet 数据 of the label cell of table 三's row `label`.

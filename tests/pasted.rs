@@ -312,3 +312,51 @@ pub fn without_cached_value(xlsx: &[u8], formula: &str) -> Vec<u8> {
     }
     out.finish().expect("zip").into_inner()
 }
+
+/// Where [`tables`] puts tables 二, 三 and 四 on its sheet 数据.
+pub const T2_AT: (u32, u16) = (4, 1);
+/// Top-left of table 三 on sheet 数据.
+pub const T3_AT: (u32, u16) = (22, 1);
+/// Top-left of table 四 on sheet 数据.
+pub const T4_AT: (u32, u16) = (56, 1);
+
+/// The 基本信息 lines every hand-made workbook carries, as “标签：值”.
+pub fn info(ws: &mut Worksheet) {
+    ws.write_string(0, 0, "机关名称：测试局").expect("write");
+    ws.write_string(1, 0, "报告年度：2025").expect("write");
+    ws.write_string(2, 0, "机关类型：政府部门").expect("write");
+}
+
+/// One sheet “数据” with the three tables of `figures`, some cells replaced; `edit` may change
+/// more.
+pub fn tables(
+    figures: &Figures,
+    overrides: &[(CellId, Cell)],
+    edit: impl Fn(&mut Worksheet),
+) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("数据").expect("name");
+    info(ws);
+    paste_table_with(ws, Table::T2, T2_AT, figures, Paste::PLAIN, overrides);
+    paste_table_with(ws, Table::T3, T3_AT, figures, Paste::PLAIN, overrides);
+    paste_table_with(ws, Table::T4, T4_AT, figures, Paste::PLAIN, overrides);
+    edit(ws);
+    wb.save_to_buffer().expect("workbook")
+}
+
+/// (row, col) on sheet 数据 of a figure written by [`tables`].
+pub fn place(id: CellId) -> (u32, u16) {
+    let (table, (top, left)) = match id {
+        CellId::T2(_) => (Table::T2, T2_AT),
+        CellId::T3(..) => (Table::T3, T3_AT),
+        CellId::T4(_) => (Table::T4, T4_AT),
+    };
+    let (r, c) = table.layout().position(id).expect("placed");
+    (top + r as u32, left + c as u16)
+}
+
+/// The A1 address on sheet 数据 of a figure written by [`tables`].
+pub fn address(id: CellId) -> String {
+    let (r, c) = place(id);
+    format!("数据!{}", report_gen::diagnostics::a1(r, u32::from(c)))
+}

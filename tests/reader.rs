@@ -1,7 +1,7 @@
 //! The reader on hand-made workbooks: bad cells, published-table deviations, structural faults,
 //! and the 2019 trial layout. Each finding names its sheet and cell.
 
-use crate::pasted::{paste_table_with, Cell, Paste};
+use crate::pasted::{address, info, paste_table_with, tables, Cell, Paste, T2_AT, T3_AT, T4_AT};
 use crate::samples;
 use report_gen::diagnostics::{Diagnostic, Severity};
 use report_gen::error::Error;
@@ -12,39 +12,9 @@ use report_gen::statement::Statement;
 use rust_xlsxwriter::{Workbook, Worksheet};
 use std::path::Path;
 
-const T2_AT: (u32, u16) = (4, 1);
-const T3_AT: (u32, u16) = (22, 1);
-const T4_AT: (u32, u16) = (56, 1);
-
-/// Header lines every hand-made workbook carries.
-fn info(ws: &mut Worksheet) {
-    ws.write_string(0, 0, "机关名称：测试局").expect("write");
-    ws.write_string(1, 0, "报告年度：2025").expect("write");
-}
-
-/// One sheet “数据” with the three tables of `figures`, some cells replaced.
+/// The three tables of `figures` on sheet 数据, some cells replaced.
 fn workbook(figures: &Figures, overrides: &[(CellId, Cell)]) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("数据").expect("name");
-    info(ws);
-    paste_table_with(ws, Table::T2, T2_AT, figures, Paste::PLAIN, overrides);
-    paste_table_with(ws, Table::T3, T3_AT, figures, Paste::PLAIN, overrides);
-    paste_table_with(ws, Table::T4, T4_AT, figures, Paste::PLAIN, overrides);
-    wb.save_to_buffer().expect("workbook")
-}
-
-/// The A1 address where [`workbook`] puts a figure.
-fn address(id: CellId) -> String {
-    let (table, (top, left)) = match id {
-        CellId::T2(_) => (Table::T2, T2_AT),
-        CellId::T3(..) => (Table::T3, T3_AT),
-        CellId::T4(_) => (Table::T4, T4_AT),
-    };
-    let (r, c) = table.layout().position(id).expect("placed");
-    format!(
-        "数据!{}",
-        report_gen::diagnostics::a1(top + r as u32, u32::from(left) + c as u32)
-    )
+    tables(figures, overrides, |_| {})
 }
 
 fn read(bytes: &[u8]) -> Result<Statement, Error> {

@@ -64,3 +64,21 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Runs one of the shared checking tools (`../shared/tools/SCRIPT`) with python3; returns its
+/// exit code, stdout and stderr. CI installs them; a missing tool fails the test.
+pub fn shared_tool(script: &str, args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/tools")
+        .join(script);
+    let out = std::process::Command::new("python3")
+        .arg(path)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

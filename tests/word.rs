@@ -9,8 +9,6 @@ use report_gen::statement::Statement;
 use roxmltree::{Document, Node};
 use serde_json::Value;
 use std::io::Read;
-use std::path::Path;
-use std::process::Command;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -363,20 +361,9 @@ fn two_runs_give_byte_identical_reports() {
 }
 
 fn tool(script: &str, args: &[&str]) -> (i32, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/tools")
-        .join(script);
-    let out = Command::new("python3")
-        .arg(path)
-        .args(args)
-        .output()
-        .expect("python3 runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    let (code, out, err) = crate::util::shared_tool(script, &args);
+    (code, format!("{out}{err}"))
 }
 
 #[test]
