@@ -62,41 +62,26 @@ impl Font {
 /// Digits and Latin text everywhere in the report.
 pub const LATIN: &str = "Times New Roman";
 
+/// A regular (not bold) face of the report: the East Asian face with Times New Roman.
+const fn face(east_asia: &'static str, size: f64) -> Font {
+    Font {
+        east_asia,
+        latin: LATIN,
+        size,
+        bold: false,
+    }
+}
+
 /// Title: 方正小标宋简体 二号 (22 pt).
-pub const TITLE: Font = Font {
-    east_asia: "方正小标宋简体",
-    latin: LATIN,
-    size: 22.0,
-    bold: false,
-};
+pub const TITLE: Font = face("方正小标宋简体", 22.0);
 /// Body: 仿宋_GB2312 三号 (16 pt).
-pub const BODY: Font = Font {
-    east_asia: "仿宋_GB2312",
-    latin: LATIN,
-    size: 16.0,
-    bold: false,
-};
+pub const BODY: Font = face("仿宋_GB2312", 16.0);
 /// Level-1 headings “一、”: 黑体 三号.
-pub const HEADING1: Font = Font {
-    east_asia: "黑体",
-    latin: LATIN,
-    size: 16.0,
-    bold: false,
-};
+pub const HEADING1: Font = face("黑体", 16.0);
 /// Level-2 headings “（一）”: 楷体_GB2312 三号.
-pub const HEADING2: Font = Font {
-    east_asia: "楷体_GB2312",
-    latin: LATIN,
-    size: 16.0,
-    bold: false,
-};
+pub const HEADING2: Font = face("楷体_GB2312", 16.0);
 /// Tables: 宋体 五号 (10.5 pt), single spacing.
-pub const TABLE: Font = Font {
-    east_asia: "宋体",
-    latin: LATIN,
-    size: 10.5,
-    bold: false,
-};
+pub const TABLE: Font = face("宋体", 10.5);
 /// Page numbers “— N —”: 宋体 四号 (14 pt).
 pub const PAGE_NUMBER: Font = Font {
     east_asia: "宋体",

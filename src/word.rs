@@ -74,36 +74,34 @@ fn first_line(font: &Font) -> SpecialIndentType {
     SpecialIndentType::FirstLine(chars(FIRST_LINE_CHARS, font))
 }
 
-/// A body paragraph: 仿宋 三号, first line indented two characters, justified.
+/// A justified paragraph in `font` with exact line spacing and a first line indented two
+/// characters; headings (an outline level) stay with the next paragraph.
+fn text_paragraph(style: &str, font: &Font, outline: Option<usize>, text: &str) -> Paragraph {
+    let p = Paragraph::new()
+        .style(style)
+        .align(AlignmentType::Both)
+        .indent(None, Some(first_line(font)), None, None)
+        .line_spacing(exact_spacing())
+        .add_run(run(text, font));
+    match outline {
+        Some(level) => p.outline_lvl(level).keep_next(true),
+        None => p,
+    }
+}
+
+/// A body paragraph: 仿宋 三号.
 fn body(text: &str) -> Paragraph {
-    Paragraph::new()
-        .style(STYLE_BODY)
-        .align(AlignmentType::Both)
-        .indent(None, Some(first_line(&BODY)), None, None)
-        .line_spacing(exact_spacing())
-        .add_run(run(text, &BODY))
+    text_paragraph(STYLE_BODY, &BODY, None, text)
 }
 
+/// A “一、” heading: 黑体 三号, outline level 1.
 fn heading1(text: &str) -> Paragraph {
-    Paragraph::new()
-        .style(STYLE_H1)
-        .outline_lvl(0)
-        .keep_next(true)
-        .align(AlignmentType::Both)
-        .indent(None, Some(first_line(&HEADING1)), None, None)
-        .line_spacing(exact_spacing())
-        .add_run(run(text, &HEADING1))
+    text_paragraph(STYLE_H1, &HEADING1, Some(0), text)
 }
 
+/// A “（一）” heading: 楷体 三号, outline level 2.
 fn heading2(text: &str) -> Paragraph {
-    Paragraph::new()
-        .style(STYLE_H2)
-        .outline_lvl(1)
-        .keep_next(true)
-        .align(AlignmentType::Both)
-        .indent(None, Some(first_line(&HEADING2)), None, None)
-        .line_spacing(exact_spacing())
-        .add_run(run(text, &HEADING2))
+    text_paragraph(STYLE_H2, &HEADING2, Some(1), text)
 }
 
 fn title(text: &str) -> Paragraph {
