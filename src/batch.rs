@@ -13,6 +13,7 @@ use crate::figures::Figures;
 use crate::format::{self, CellId};
 use crate::layout::Table;
 use crate::narrative::Templates;
+use crate::output::Flush;
 use crate::report::{self, Checked};
 use crate::statement::Statement;
 use crate::workbook::Limits;
@@ -349,7 +350,8 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
         what: "汇总表",
         detail: e.to_string(),
     })?;
-    output::write_atomic(&opts.output.join(SUMMARY), &bytes)?;
+    output::write_atomic_with(&opts.output.join(SUMMARY), &bytes, Flush::AtEnd)?;
+    output::flush_all(&opts.output)?;
     Ok(Summary {
         elapsed: started.elapsed(),
         ..summary
@@ -446,9 +448,10 @@ struct Built {
 impl Built {
     /// Writes the report and its appendix; returns the report's path.
     fn write(self) -> Result<PathBuf> {
-        output::write_atomic(&self.docx, &self.docs.docx)?;
+        // Flushed once at the end of the batch (a flush per file costs a third of the run).
+        output::write_atomic_with(&self.docx, &self.docs.docx, Flush::AtEnd)?;
         if let Some(bytes) = &self.docs.appendix {
-            output::write_atomic(&report::appendix_path(&self.docx), bytes)?;
+            output::write_atomic_with(&report::appendix_path(&self.docx), bytes, Flush::AtEnd)?;
         }
         Ok(self.docx)
     }

@@ -66,11 +66,45 @@ pub fn interrupt() -> usize {
     removed
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder.
+/// When an output's data is flushed to the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flush {
+    /// Before its rename (fsync): the file is durable as soon as it has its name.
+    EachFile,
+    /// Once for many files, by [`flush_all`] at the end of a batch: each file is still renamed
+    /// into place only when completely written, so a failed or interrupted run leaves no partial
+    /// file; only a power cut before the final flush can lose written reports. (On systems
+    /// without `syncfs` this is [`Flush::EachFile`].)
+    AtEnd,
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, flushed before the
+/// rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, bytes, Flush::EachFile)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+pub fn write_atomic_with(path: &Path, bytes: &[u8], flush: Flush) -> Result<()> {
     let mut file = Pending::new(path)?;
     file.write(bytes)?;
-    file.persist()
+    file.persist(flush)
+}
+
+/// Flushes the file system holding `dir` to the disk (the end of a [`Flush::AtEnd`] batch).
+pub fn flush_all(dir: &Path) -> Result<()> {
+    let err = |source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    #[cfg(target_os = "linux")]
+    {
+        let d = std::fs::File::open(dir).map_err(err)?;
+        rustix::fs::syncfs(&d).map_err(|e| err(e.into()))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = err;
+    Ok(())
 }
 
 /// An output being written: a registered temporary file in the target's folder, renamed into
@@ -128,13 +162,19 @@ impl Pending {
         written.map_err(|e| self.error(e))
     }
 
-    /// Flushes the file to disk and renames it to the target, unless interrupted.
-    pub fn persist(mut self) -> Result<()> {
+    /// Flushes the file to disk (as `flush` says) and renames it to the target, unless
+    /// interrupted.
+    pub fn persist(mut self, flush: Flush) -> Result<()> {
         let Some(tmp) = self.tmp.take() else {
             return Err(interrupted_error(&self.target));
         };
+        let each = flush == Flush::EachFile || cfg!(not(target_os = "linux"));
         // Still registered while it is flushed: an interrupt now removes it.
-        let synced = tmp.as_file().sync_all();
+        let synced = if each {
+            tmp.as_file().sync_all()
+        } else {
+            Ok(())
+        };
         let mut pending = pending();
         pending.remove(tmp.path());
         if INTERRUPTED.load(Ordering::SeqCst) {
@@ -247,8 +287,8 @@ mod tests {
         let second = Pending::new(&dir.path().join("s.docx")).expect("pending");
         assert_eq!(interrupt(), 2);
         assert!(!tmp.exists());
-        assert!(first.persist().is_err());
-        assert!(second.persist().is_err());
+        assert!(first.persist(Flush::EachFile).is_err());
+        assert!(second.persist(Flush::EachFile).is_err());
         assert!(write_atomic(&dir.path().join("t.docx"), b"x").is_err());
         let left: Vec<_> = std::fs::read_dir(dir.path()).expect("listing").collect();
         assert!(left.is_empty(), "{left:?}");

@@ -234,7 +234,8 @@ impl<'a> Reader<'a> {
             CellId::T2(T2_FEES) => Unit::Wan,
             _ => Unit::Count,
         };
-        let what = id.describe();
+        // Described only when a finding needs it: most cells are fine.
+        let what = || id.describe();
         let value = self
             .sheet(p.sheet)
             .and_then(|s| s.get(p.row, p.col))
@@ -249,7 +250,7 @@ impl<'a> Reader<'a> {
                     self.diags.push(
                         Diagnostic::warning(
                             rule,
-                            format!("{what}填的是“{}”，按 0 读取。", t.trim()),
+                            format!("{what}填的是“{}”，按 0 读取。", t.trim(), what = what()),
                         )
                         .at([&cell])
                         .hint("没有发生的事项请填 0。"),
@@ -260,7 +261,7 @@ impl<'a> Reader<'a> {
                     self.diags.push(
                         Diagnostic::error(
                             rule,
-                            format!("{what}应为数字，实际填的是“{}”。", t.trim()),
+                            format!("{what}应为数字，实际填的是“{}”。", t.trim(), what = what()),
                         )
                         .at([&cell])
                         .hint("请填写阿拉伯数字，没有的填 0。"),
@@ -271,23 +272,29 @@ impl<'a> Reader<'a> {
             Some(Value::Bool(b)) => {
                 let shown = if b { "TRUE" } else { "FALSE" };
                 self.diags.push(
-                    Diagnostic::error(rule, format!("{what}应为数字，实际是逻辑值 {shown}。"))
-                        .at([&cell]),
+                    Diagnostic::error(
+                        rule,
+                        format!("{what}应为数字，实际是逻辑值 {shown}。", what = what()),
+                    )
+                    .at([&cell]),
                 );
                 return;
             }
             Some(Value::Date(d)) => {
                 let shown = d.map_or_else(|| "日期".to_string(), |d| d.to_string());
                 self.diags.push(
-                    Diagnostic::error(rule, format!("{what}应为数字，实际是日期（{shown}）。"))
-                        .at([&cell])
-                        .hint("请把单元格格式改为“常规”或“数值”后重新输入数字。"),
+                    Diagnostic::error(
+                        rule,
+                        format!("{what}应为数字，实际是日期（{shown}）。", what = what()),
+                    )
+                    .at([&cell])
+                    .hint("请把单元格格式改为“常规”或“数值”后重新输入数字。"),
                 );
                 return;
             }
             Some(Value::Error(e)) => {
                 self.diags.push(
-                    Diagnostic::error(rule, format!("{what}是公式错误 {e}。"))
+                    Diagnostic::error(rule, format!("{what}是公式错误 {e}。", what = what()))
                         .at([&cell])
                         .hint("请改正公式或直接填写数字。"),
                 );
@@ -297,7 +304,10 @@ impl<'a> Reader<'a> {
                 self.diags.push(
                     Diagnostic::error(
                         rule,
-                        format!("{what}是公式 ={f}，但文件中没有保存计算结果。"),
+                        format!(
+                            "{what}是公式 ={f}，但文件中没有保存计算结果。",
+                            what = what()
+                        ),
                     )
                     .at([&cell])
                     .hint("请在 Excel 或 WPS 中打开此文件并保存一次（让公式算出结果）后再试。"),
@@ -308,7 +318,7 @@ impl<'a> Reader<'a> {
         let Some(x) = number else {
             if !id.is_total() {
                 self.diags.push(
-                    Diagnostic::warning(rule, format!("{what}是空白，按 0 读取。"))
+                    Diagnostic::warning(rule, format!("{what}是空白，按 0 读取。", what = what()))
                         .at([&cell])
                         .hint("没有发生的事项请填 0。"),
                 );
@@ -327,8 +337,9 @@ impl<'a> Reader<'a> {
             None
         };
         if let Some(problem) = problem {
-            self.diags
-                .push(Diagnostic::error(rule, format!("{what}{problem}。")).at([&cell]));
+            self.diags.push(
+                Diagnostic::error(rule, format!("{what}{problem}。", what = what())).at([&cell]),
+            );
             return;
         }
         if id.is_total() {

@@ -256,6 +256,11 @@ fn read_book(path: &Path, bytes: &[u8], kind: Kind) -> Result<Book> {
         .iter()
         .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
         .collect();
+    let known_merges = if kind == Kind::Xlsx {
+        xlsx_merges(bytes)
+    } else {
+        None
+    };
     let mut book = Book::default();
     let mut cells = 0usize;
     for (name, visible) in metadata {
@@ -263,7 +268,8 @@ fn read_book(path: &Path, bytes: &[u8], kind: Kind) -> Result<Book> {
             book.hidden.push(name);
             continue;
         }
-        let sheet = read_sheet(&mut sheets, &name).map_err(damaged)?;
+        let merges = known_merges.as_ref().and_then(|m| m.get(&name));
+        let sheet = read_sheet(&mut sheets, &name, merges).map_err(damaged)?;
         cells = cells.saturating_add(sheet.cells.len());
         if cells > MAX_CELLS {
             return Err(damaged(format!(
@@ -859,9 +865,105 @@ fn sheet_name(data: &[u8]) -> Option<String> {
     Some(crate::text::clean(&name))
 }
 
+/// The merged ranges of every worksheet of an .xlsx package, by sheet name, found by scanning
+/// each sheet part for its `<mergeCells>` (calamine would parse the whole sheet's XML a second
+/// time for them). `None` when the package is unusual in any way: calamine then reads them.
+fn xlsx_merges(bytes: &[u8]) -> Option<BTreeMap<String, Vec<Merge>>> {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut part = |name: &str| -> Option<Vec<u8>> {
+        let mut f = zip.by_name(name).ok()?;
+        let mut v = Vec::with_capacity(usize::try_from(f.size()).ok()?.min(1 << 24));
+        f.read_to_end(&mut v).ok()?;
+        Some(v)
+    };
+    // (attribute local name, value) pairs of every element named `tag` in `xml`.
+    type Attrs = Vec<(Vec<u8>, String)>;
+    let elements = |xml: &[u8], tag: &[u8]| -> Option<Vec<Attrs>> {
+        let mut reader = quick_xml::Reader::from_reader(xml);
+        let mut out = Vec::new();
+        loop {
+            match reader.read_event().ok()? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == tag => {
+                    let mut attrs = Vec::new();
+                    for a in e.attributes() {
+                        let a = a.ok()?;
+                        let value = a
+                            .decoded_and_normalized_value(
+                                quick_xml::XmlVersion::Implicit1_0,
+                                reader.decoder(),
+                            )
+                            .ok()?
+                            .into_owned();
+                        attrs.push((a.key.local_name().as_ref().to_vec(), value));
+                    }
+                    out.push(attrs);
+                }
+                Event::Eof => return Some(out),
+                _ => {}
+            }
+        }
+    };
+    let get =
+        |attrs: &Attrs, key: &[u8]| attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let rels = elements(&part("xl/_rels/workbook.xml.rels")?, b"Relationship")?;
+    let mut out = BTreeMap::new();
+    for sheet in elements(&part("xl/workbook.xml")?, b"sheet")? {
+        let name = get(&sheet, b"name")?;
+        let id = get(&sheet, b"id")?;
+        let target = rels
+            .iter()
+            .find(|r| get(r, b"Id").as_deref() == Some(id.as_str()))?;
+        let target = get(target, b"Target")?;
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let xml = part(&path)?;
+        let at = memchr_find(&xml, b"<mergeCells").or_else(|| memchr_find(&xml, b":mergeCells"));
+        let mut merges = Vec::new();
+        if let Some(at) = at {
+            // From the list's start tag to its end tag: the rest of the sheet is not parsed.
+            let tail = xml.get(at.saturating_sub(1)..)?;
+            let end =
+                memchr_find(tail, b"mergeCells>").map_or(tail.len(), |e| e + b"mergeCells>".len());
+            let list = tail.get(..end)?;
+            for cell in elements(list, b"mergeCell")? {
+                let r = get(&cell, b"ref")?;
+                let (a, b) = r.split_once(':').unwrap_or((&r, &r));
+                merges.push((a1_cell(a)?, a1_cell(b)?));
+            }
+        }
+        out.insert(name, merges);
+    }
+    Some(out)
+}
+
+/// The first position of `needle` in `haystack`.
+fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A1 reference → 0-based (row, col), e.g. C3 → (2, 2).
+fn a1_cell(a: &str) -> Option<(u32, u32)> {
+    let split = a.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = a.split_at(split);
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let col = letters.bytes().try_fold(0u32, |n, b| {
+        b.is_ascii_uppercase()
+            .then(|| n * 26 + u32::from(b - b'A') + 1)
+    })?;
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col.checked_sub(1)?))
+}
+
 fn read_sheet<RS: std::io::Read + std::io::Seek>(
     sheets: &mut Sheets<RS>,
     name: &str,
+    known_merges: Option<&Vec<Merge>>,
 ) -> std::result::Result<Sheet, String> {
     let mut sheet = Sheet {
         name: name.to_string(),
@@ -899,10 +1001,15 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
                     }
                 }
             }
-            let merges = x
-                .merge_cells_by_sheet_name(name)
-                .map_err(|e| e.to_string())?;
-            sheet.merges = merges_within(name, merges.iter().map(|d| (d.start, d.end)))?;
+            sheet.merges = match known_merges {
+                Some(m) => merges_within(name, m.iter().copied())?,
+                None => {
+                    let merges = x
+                        .merge_cells_by_sheet_name(name)
+                        .map_err(|e| e.to_string())?;
+                    merges_within(name, merges.iter().map(|d| (d.start, d.end)))?
+                }
+            };
         }
         Sheets::Xls(x) => {
             let range = x.worksheet_range(name).map_err(|e| e.to_string())?;
@@ -1061,6 +1168,43 @@ mod tests {
         r[0..4].copy_from_slice(&20u32.to_le_bytes()); // first row after the last
         assert_eq!(dimensions(&r).map(|d| d.0), Some(u64::MAX));
         assert_eq!(dimensions(&[0; 3]), None);
+    }
+
+    #[test]
+    fn merged_ranges_are_read_from_the_package_as_calamine_reads_them() {
+        assert_eq!(a1_cell("A1"), Some((0, 0)));
+        assert_eq!(a1_cell("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(a1_cell("a1"), None);
+        assert_eq!(a1_cell("A0"), None);
+        assert_eq!(a1_cell("ABCD1"), None);
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let fmt = rust_xlsxwriter::Format::new();
+        let ws = wb
+            .add_worksheet()
+            .set_name("甲 & 乙")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let _ = ws.merge_range(0, 0, 2, 1, "x", &fmt);
+        let _ = ws.merge_range(4, 3, 4, 9, "y", &fmt);
+        wb.add_worksheet()
+            .write_string(0, 0, "no merges")
+            .map(|_| ())
+            .unwrap_or_default();
+        let bytes = wb.save_to_buffer().unwrap_or_default();
+        let ours = xlsx_merges(&bytes).unwrap_or_default();
+        assert_eq!(
+            ours.get("甲 & 乙"),
+            Some(&vec![((0, 0), (2, 1)), ((4, 3), (4, 9))])
+        );
+        assert_eq!(ours.get("Sheet2"), Some(&vec![]));
+        let mut x: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(&bytes[..]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let theirs: Vec<Merge> = x
+            .merge_cells_by_sheet_name("甲 & 乙")
+            .unwrap_or_default()
+            .iter()
+            .map(|d| (d.start, d.end))
+            .collect();
+        assert_eq!(ours.get("甲 & 乙"), Some(&theirs));
     }
 
     #[test]
