@@ -173,7 +173,16 @@ fn main() {
         None => tempfile::tempdir(),
     }
     .expect("temporary folder");
-    let input = tmp.path().join("in");
+    // BENCH_KEEP leaves the folder behind (to compare builds on the same workbooks).
+    let (root, _guard): (PathBuf, Option<tempfile::TempDir>) =
+        if std::env::var_os("BENCH_KEEP").is_some() {
+            let kept = tmp.keep();
+            println!("workbooks kept in {}", kept.join("in").display());
+            (kept, None)
+        } else {
+            (tmp.path().to_path_buf(), Some(tmp))
+        };
+    let input = root.join("in");
     std::fs::create_dir_all(&input).expect("folder");
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let t = Instant::now();
@@ -190,7 +199,7 @@ fn main() {
     );
 
     let one = input.join("00000.xlsx");
-    let out = tmp.path().join("one.docx");
+    let out = root.join("one.docx");
     let single: Vec<f64> = (0..21)
         .map(|_| seconds(Command::new(&bin).arg(&one).arg("-o").arg(&out)) * 1000.0)
         .collect();
@@ -204,7 +213,7 @@ fn main() {
 
     let input_arg = input.to_string_lossy().into_owned();
     for jobs in ["1", "2"] {
-        let out_dir = tmp.path().join(format!("out{jobs}"));
+        let out_dir = root.join(format!("out{jobs}"));
         let out_arg = out_dir.to_string_lossy().into_owned();
         let times: Vec<f64> = (0..runs)
             .map(|_| {

@@ -430,6 +430,13 @@ fn check_one(
     row.year = statement.info.year;
     row.figures = Some(statement.figures.clone());
     row.diagnostics = diagnostics.clone();
+    // Every statement waits in memory until the conflicts are known: keep only what the
+    // documents need (where each figure was read is in the diagnostics already).
+    let mut statement = statement;
+    statement.cells = Default::default();
+    statement.info_cells = Default::default();
+    statement.written = Default::default();
+    statement.diagnostics = Vec::new();
     (
         row,
         Some(Checked {
