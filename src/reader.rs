@@ -9,7 +9,7 @@
 // Cells, bytes and text come from the input: no indexing or slicing that can panic.
 #![deny(clippy::indexing_slicing)]
 
-use crate::diagnostics::{CellRef, Diagnostic};
+use crate::diagnostics::{CellRef, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::figures::{Number, T2_FEES};
 use crate::format::{
@@ -109,6 +109,96 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     r.st.figures.compute_totals();
     r.st.diagnostics = r.diags;
     Ok(r.st)
+}
+
+/// What is wrong with a figure cell: a severity, the words after the cell's description, and
+/// what to do.
+struct Finding {
+    severity: Severity,
+    problem: String,
+    hint: Option<&'static str>,
+}
+
+impl Finding {
+    fn error(problem: String, hint: Option<&'static str>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            problem,
+            hint,
+        }
+    }
+}
+
+/// A figure cell's value: `Ok(Some)` a valid number, `Ok(None)` a blank total (not written),
+/// `Err` a finding. A blank input reads as 0 with a warning.
+fn interpret(value: Option<&Value>, unit: Unit, total: bool) -> Result<Option<f64>, Finding> {
+    const BLANK_HINT: Option<&str> = Some("没有发生的事项请填 0。");
+    let blank = |problem: String| {
+        if total {
+            Ok(None)
+        } else {
+            Err(Finding {
+                severity: Severity::Warning,
+                problem,
+                hint: BLANK_HINT,
+            })
+        }
+    };
+    let x = match value {
+        None => return blank("是空白，按 0 读取".into()),
+        Some(Value::Number(x)) => *x,
+        Some(Value::Text(t)) => match text::parse_number(t) {
+            Parsed::Number(x) => x,
+            Parsed::Blank => return blank(format!("填的是“{}”，按 0 读取", t.trim())),
+            Parsed::NotANumber => {
+                return Err(Finding::error(
+                    format!("应为数字，实际填的是“{}”", t.trim()),
+                    Some("请填写阿拉伯数字，没有的填 0。"),
+                ))
+            }
+        },
+        Some(Value::Bool(b)) => {
+            let shown = if *b { "TRUE" } else { "FALSE" };
+            return Err(Finding::error(
+                format!("应为数字，实际是逻辑值 {shown}"),
+                None,
+            ));
+        }
+        Some(Value::Date(d)) => {
+            let shown = d.map_or_else(|| "日期".to_string(), |d| d.to_string());
+            return Err(Finding::error(
+                format!("应为数字，实际是日期（{shown}）"),
+                Some("请把单元格格式改为“常规”或“数值”后重新输入数字。"),
+            ));
+        }
+        Some(Value::Error(e)) => {
+            return Err(Finding::error(
+                format!("是公式错误 {e}"),
+                Some("请改正公式或直接填写数字。"),
+            ))
+        }
+        Some(Value::Uncached(f)) => {
+            return Err(Finding::error(
+                format!("是公式 ={f}，但文件中没有保存计算结果"),
+                Some("请在 Excel 或 WPS 中打开此文件并保存一次（让公式算出结果）后再试。"),
+            ))
+        }
+    };
+    let problem = if !x.is_finite() {
+        Some("不是有效数字".to_string())
+    } else if x < 0.0 {
+        Some(format!("是负数 {x}，不能小于 0"))
+    } else if x > MAX_COUNT {
+        Some(format!("为 {x}，大得不合理（超过 10 亿）"))
+    } else if unit == Unit::Count && x.fract() != 0.0 {
+        Some(format!("为 {x}，件数必须是整数"))
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(Finding::error(p, None)),
+        None => Ok(Some(x)),
+    }
 }
 
 struct Reader<'a> {
@@ -234,114 +324,25 @@ impl<'a> Reader<'a> {
             CellId::T2(T2_FEES) => Unit::Wan,
             _ => Unit::Count,
         };
-        // Described only when a finding needs it: most cells are fine.
-        let what = || id.describe();
-        let value = self
-            .sheet(p.sheet)
-            .and_then(|s| s.get(p.row, p.col))
-            .cloned();
-        let number = match value {
-            None => None,
-            Some(Value::Number(x)) => Some(x),
-            Some(Value::Text(t)) => match text::parse_number(&t) {
-                Parsed::Number(x) => Some(x),
-                Parsed::Blank if id.is_total() => return,
-                Parsed::Blank => {
-                    self.diags.push(
-                        Diagnostic::warning(
-                            rule,
-                            format!("{what}填的是“{}”，按 0 读取。", t.trim(), what = what()),
-                        )
-                        .at([&cell])
-                        .hint("没有发生的事项请填 0。"),
-                    );
-                    return;
-                }
-                Parsed::NotANumber => {
-                    self.diags.push(
-                        Diagnostic::error(
-                            rule,
-                            format!("{what}应为数字，实际填的是“{}”。", t.trim(), what = what()),
-                        )
-                        .at([&cell])
-                        .hint("请填写阿拉伯数字，没有的填 0。"),
-                    );
-                    return;
-                }
-            },
-            Some(Value::Bool(b)) => {
-                let shown = if b { "TRUE" } else { "FALSE" };
-                self.diags.push(
-                    Diagnostic::error(
-                        rule,
-                        format!("{what}应为数字，实际是逻辑值 {shown}。", what = what()),
-                    )
-                    .at([&cell]),
-                );
-                return;
-            }
-            Some(Value::Date(d)) => {
-                let shown = d.map_or_else(|| "日期".to_string(), |d| d.to_string());
-                self.diags.push(
-                    Diagnostic::error(
-                        rule,
-                        format!("{what}应为数字，实际是日期（{shown}）。", what = what()),
-                    )
-                    .at([&cell])
-                    .hint("请把单元格格式改为“常规”或“数值”后重新输入数字。"),
-                );
-                return;
-            }
-            Some(Value::Error(e)) => {
-                self.diags.push(
-                    Diagnostic::error(rule, format!("{what}是公式错误 {e}。", what = what()))
-                        .at([&cell])
-                        .hint("请改正公式或直接填写数字。"),
-                );
-                return;
-            }
-            Some(Value::Uncached(f)) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        rule,
-                        format!(
-                            "{what}是公式 ={f}，但文件中没有保存计算结果。",
-                            what = what()
-                        ),
-                    )
-                    .at([&cell])
-                    .hint("请在 Excel 或 WPS 中打开此文件并保存一次（让公式算出结果）后再试。"),
-                );
+        let value = self.sheet(p.sheet).and_then(|s| s.get(p.row, p.col));
+        let x = match interpret(value, unit, id.is_total()) {
+            Ok(Some(x)) => x,
+            Ok(None) => return,
+            Err(f) => {
+                // Described only for a finding: most cells are fine.
+                let message = format!("{}{}。", id.describe(), f.problem);
+                let d = match f.severity {
+                    Severity::Error => Diagnostic::error(rule, message),
+                    Severity::Warning => Diagnostic::warning(rule, message),
+                };
+                let d = d.at([&cell]);
+                self.diags.push(match f.hint {
+                    Some(h) => d.hint(h),
+                    None => d,
+                });
                 return;
             }
         };
-        let Some(x) = number else {
-            if !id.is_total() {
-                self.diags.push(
-                    Diagnostic::warning(rule, format!("{what}是空白，按 0 读取。", what = what()))
-                        .at([&cell])
-                        .hint("没有发生的事项请填 0。"),
-                );
-            }
-            return;
-        };
-        let problem = if !x.is_finite() {
-            Some("不是有效数字".to_string())
-        } else if x < 0.0 {
-            Some(format!("是负数 {x}，不能小于 0"))
-        } else if x > MAX_COUNT {
-            Some(format!("为 {x}，大得不合理（超过 10 亿）"))
-        } else if unit == Unit::Count && x.fract() != 0.0 {
-            Some(format!("为 {x}，件数必须是整数"))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            self.diags.push(
-                Diagnostic::error(rule, format!("{what}{problem}。", what = what())).at([&cell]),
-            );
-            return;
-        }
         if id.is_total() {
             self.st.written.insert(id, x as u64);
         } else if unit == Unit::Wan {
