@@ -164,11 +164,6 @@ pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Formats an amount with two decimals, e.g. 0.00.
-pub fn two_decimals(v: f64) -> String {
-    format!("{v:.2}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

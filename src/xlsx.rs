@@ -3,7 +3,7 @@
 //! whose cached result is the computed figure (so viewers that do not recalculate, and calamine,
 //! show the right number).
 
-use crate::diagnostics::{a1, column_letters};
+use crate::diagnostics::a1;
 use crate::figures::{Figures, Number};
 use crate::format::{self, CellId, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_NEW, T3_RESULTS_TOTAL};
 use crate::layout::{Content, Layout};
@@ -458,11 +458,6 @@ pub fn title_format() -> Format {
     font_format(&XLSX_TITLE)
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter)
-}
-
-/// Column letters of a 0-based column (re-exported for writers building formulas).
-pub fn letters(col: u16) -> String {
-    column_letters(u32::from(col))
 }
 
 #[cfg(test)]
