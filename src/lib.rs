@@ -11,6 +11,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod allocator;
 pub mod appendix;
 pub mod batch;
 pub mod checks;

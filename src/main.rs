@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    report_gen::allocator::tune();
     report_gen::output::install_interrupt_handler();
     report_gen::cli::run(report_gen::cli::Cli::parse())
 }
