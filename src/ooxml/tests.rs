@@ -825,9 +825,9 @@ fn relationship_targets_resolve_like_opc() {
 }
 
 /// Runs the shared validators on finished documents; needs `../shared/tools` (python3,
-/// openxml-audit, LibreOffice). The files stay in `$TMPDIR/report-gen-ooxml/` to look at.
+/// openxml-audit, LibreOffice), which `.ci/run` installs. The files stay in
+/// `$TMPDIR/report-gen-ooxml/` to look at.
 #[test]
-#[ignore = "needs python3, openxml-audit and LibreOffice from ../shared/tools"]
 fn external_validators_accept_finished_documents() {
     let dir = std::env::temp_dir().join("report-gen-ooxml");
     std::fs::create_dir_all(&dir).expect("tmp dir");
