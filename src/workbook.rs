@@ -942,7 +942,7 @@ fn xlsx_merges(bytes: &[u8]) -> Option<BTreeMap<String, Vec<Merge>>> {
 
 /// The first position of `needle` in `haystack`.
 fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// A1 reference → 0-based (row, col), e.g. C3 → (2, 2).
