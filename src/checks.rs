@@ -15,18 +15,20 @@
 //! | R-T2-4 | 万元 magnitude |
 //! | R-T2-5 | 规章 only for bodies with rule-making power |
 //! | R-X-3 | report year present and plausible; 成文日期 in the following year, in time |
+//! | R-X-5 | not a copy of last year: sections' text, tables (with `--previous`) |
+//! | R-X-6 | section 六 covers 工作要点, 建议提案 and 创新 |
 //! | R-X-7 | section 五 not empty |
 //! | R-X-8 | a 人民政府 report covers 工作考核、社会评议、责任追究 |
 
 use crate::diagnostics::Diagnostic;
 use crate::format::{
-    self, CellId, SECTION_PROBLEMS, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_COLS, T3_NEW,
-    T3_RESULTS_TOTAL, T3_TOTAL_COL,
+    self, CellId, SECTIONS, SECTION_OTHER, SECTION_PROBLEMS, T3_CARRIED_FORWARD, T3_CARRIED_IN,
+    T3_COLS, T3_NEW, T3_RESULTS_TOTAL, T3_TOTAL_COL,
 };
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 41] = [
+pub const RULES: [(&str, &str); 43] = [
     (
         "R-T3-1",
         "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
@@ -71,6 +73,14 @@ pub const RULES: [(&str, &str); 41] = [
         "报告年度是合理的四位年份；成文日期在次年的法定时限内",
     ),
     ("R-X-4", "报告正文中的数字与统计表一致"),
+    (
+        "R-X-5",
+        "报告不是照抄上一年度：各部分文字和统计表与上年不雷同（提供上年统计表时）",
+    ),
+    (
+        "R-X-6",
+        "“六、其他需要报告的事项”写到落实工作要点、建议提案办理结果公开和工作创新情况",
+    ),
     ("R-X-7", "“五、存在的主要问题及改进情况”有内容"),
     (
         "TEXT-PART",
@@ -128,6 +138,12 @@ pub const OTHER_MISC_SHARE: f64 = 0.10;
 pub const OTHER_MISC_MIN: u64 = 5;
 /// 行政事业性收费 above this many 万元 was probably typed in 元.
 pub const FEES_PLAUSIBLE_WAN: f64 = 1_000_000.0;
+/// A section at least this alike last year's (see [`crate::text::similarity`]) was copied.
+/// Measured on the seed report: its sections 一 and 五 score 0.17, the two halves of 一 0.26;
+/// 一 copied with new years and figures scores 1.0, and with its first third rewritten 0.74.
+pub const COPY_SIMILARITY: f64 = 0.9;
+/// Sections with fewer characters than this (“无。”) are not compared with last year's.
+pub const COPY_MIN_CHARS: usize = 30;
 
 /// Runs every rule on a statement (and last year's, for the continuity rules).
 pub fn run(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
@@ -139,9 +155,11 @@ pub fn run(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
     table_two(st, &mut out);
     year(st, &mut out);
     narrative(st, &mut out);
+    other_matters(st, &mut out);
     narrative_figures(st, &mut out);
     if let Some(prev) = previous {
         continuity(st, prev, &mut out);
+        copied(st, prev, &mut out);
     }
     out
 }
@@ -447,6 +465,102 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// R-X-6: section 六 reports the matters the format lists there. 信息处理费 is not asked for:
+/// the report always states it, from 基本信息.
+fn other_matters(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let parts = &st.narrative.sections[SECTION_OTHER];
+    let text = section_text(parts);
+    let missing: Vec<&str> = format::OTHER_MATTERS
+        .iter()
+        .filter(|(_, words)| !words.iter().any(|w| text.contains(w)))
+        .map(|(matter, _)| *matter)
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    out.push(
+        Diagnostic::warning(
+            "R-X-6",
+            format!(
+                "报告正文中“六、其他需要报告的事项”没有写到：{}。",
+                missing.join("、")
+            ),
+        )
+        .at(parts.iter().filter_map(|p| p.cell.as_ref()))
+        .hint("请在报告正文的第六部分逐项写明；某项没有情况的，写明该项并注明“无”。信息处理费情况由本工具根据基本信息写入，不必填写。"),
+    );
+}
+
+/// A section's headings and paragraphs as one text.
+fn section_text(parts: &[crate::statement::Part]) -> String {
+    parts
+        .iter()
+        .flat_map(|p| p.heading.iter().chain(&p.paragraphs))
+        .map(String::as_str)
+        .collect()
+}
+
+/// R-X-5: this year's report is not last year's with new dates (内容雷同, which the 2021
+/// notice names): a section's text nearly the same, or a whole table unchanged with activity.
+fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
+    for (i, section) in SECTIONS.iter().enumerate() {
+        let (Some(now), Some(before)) =
+            (st.narrative.sections.get(i), prev.narrative.sections.get(i))
+        else {
+            continue;
+        };
+        let Some(alike) =
+            crate::text::similarity(&section_text(now), &section_text(before), COPY_MIN_CHARS)
+        else {
+            continue;
+        };
+        if alike >= COPY_SIMILARITY {
+            out.push(
+                Diagnostic::warning(
+                    "R-X-5",
+                    format!(
+                        "报告正文中“{}”与上一年度的文字 {:.0}% 相同（不计数字）。",
+                        section.heading,
+                        (alike * 100.0).floor()
+                    ),
+                )
+                .at(now.iter().filter_map(|p| p.cell.as_ref()))
+                .hint("年报格式通知把“内容雷同”列为须追究责任的问题：请按本年度的工作实际重写。"),
+            );
+        }
+    }
+    let (f, p) = (&st.figures, &prev.figures);
+    let same = [
+        (
+            "表二（主动公开政府信息情况）",
+            f.t2 == p.t2 && f.fees.to_bits() == p.fees.to_bits() && f.t2.iter().any(|&n| n > 0),
+            CellId::T2(0),
+        ),
+        (
+            "表三（收到和处理政府信息公开申请情况）",
+            f.t3 == p.t3 && f.t3.iter().flatten().any(|&n| n > 0),
+            CellId::T3(T3_NEW, T3_TOTAL_COL),
+        ),
+        (
+            "表四（行政复议、行政诉讼情况）",
+            f.t4 == p.t4 && f.t4.iter().any(|&n| n > 0),
+            CellId::T4(0),
+        ),
+    ];
+    for (table, unchanged, first) in same {
+        if unchanged {
+            out.push(
+                Diagnostic::warning(
+                    "R-X-5",
+                    format!("{table}的每一个数字都与上一年度相同。"),
+                )
+                .at(st.cell(first))
+                .hint("各项数字连续两年完全相同极少见，多是沿用了上年的统计表：请核对本年度的统计。"),
+            );
+        }
+    }
+}
+
 /// A phrase of the agency's text that states a table figure (rule R-X-4).
 struct Claim {
     /// Any of these, followed closely by “N件”.
@@ -718,6 +832,11 @@ mod tests {
             paragraphs: vec!["问题与措施。".into()],
             cell: None,
         });
+        st.narrative.sections[SECTION_OTHER].push(Part {
+            heading: None,
+            paragraphs: vec!["落实工作要点。建议提案办理结果已公开。工作创新。".into()],
+            cell: None,
+        });
         st.narrative.sections[format::SECTION_OVERVIEW] = format::OVERVIEW_PARTS
             .iter()
             .map(|p| Part {
@@ -850,7 +969,7 @@ mod tests {
     fn narrative_figures_must_match_the_tables() {
         let mut st = statement();
         let say = |st: &mut Statement, text: &str| {
-            st.narrative.sections[format::SECTION_OTHER] = vec![Part {
+            st.narrative.sections[SECTION_PROBLEMS] = vec![Part {
                 heading: None,
                 paragraphs: vec![text.to_string()],
                 cell: None,
@@ -882,6 +1001,8 @@ mod tests {
         let st = statement();
         let mut prev = statement();
         prev.info.year = Some(2024);
+        // Not the text R-X-5 compares.
+        prev.narrative = Default::default();
         prev.figures.t3[T3_CARRIED_FORWARD][0] = 2;
         prev.figures.t2[2] = 3;
         prev.figures.compute_totals();
@@ -895,11 +1016,81 @@ mod tests {
         st2.figures.compute_totals();
         let mut prev2 = statement();
         prev2.info.year = Some(2024);
+        prev2.narrative = Default::default();
         let d = run(&st2, Some(&prev2));
         assert_eq!(ids(&d), vec!["R-T2-2", "R-T2-3"]);
         prev2.info.year = Some(2023);
         let d = run(&st2, Some(&prev2));
         assert_eq!(ids(&d), vec!["R-T3-6", "R-T2-2", "R-T2-3"]);
         assert_eq!(d[0].severity, crate::diagnostics::Severity::Warning);
+    }
+
+    #[test]
+    fn section_six_names_the_matters_it_leaves_out() {
+        let mut st = statement();
+        st.narrative.sections[SECTION_OTHER] = vec![Part {
+            heading: None,
+            paragraphs: vec!["无。".into()],
+            cell: Some(crate::diagnostics::CellRef::new("报告正文", 30, 2)),
+        }];
+        let d = run(&st, None);
+        assert_eq!(ids(&d), vec!["R-X-6"]);
+        assert_eq!(
+            d[0].message,
+            "报告正文中“六、其他需要报告的事项”没有写到：落实上级年度政务公开工作要点情况、人大代表建议和政协提案办理结果公开情况、政务公开工作创新情况。"
+        );
+        assert_eq!(d[0].cells, vec!["报告正文!C31"]);
+        st.narrative.sections[SECTION_OTHER] = vec![Part {
+            heading: Some("政务公开工作创新情况".into()),
+            paragraphs: vec!["本年度办理人大代表建议 3 件，结果均已公开。".into()],
+            cell: None,
+        }];
+        let d = run(&st, None);
+        assert_eq!(ids(&d), vec!["R-X-6"]);
+        assert!(d[0]
+            .message
+            .ends_with("没有写到：落实上级年度政务公开工作要点情况。"));
+    }
+
+    #[test]
+    fn a_copy_of_last_year_is_flagged() {
+        let text = "本年度，我局坚持以公开为常态、不公开为例外，围绕中心工作，在主动公开、依申请公开、政府信息管理、平台建设和监督保障等方面扎实推进，全年主动公开政府信息 120 条。";
+        let with = |t: &str| {
+            let mut st = statement();
+            st.narrative.sections[format::SECTION_OVERVIEW][0].paragraphs = vec![t.to_string()];
+            st
+        };
+        let st = with(text);
+        let mut prev = with(&text.replace("120", "95"));
+        prev.info.year = Some(2024);
+        // Last year's carried-forward application is this year's carried-in one.
+        prev.figures.t3[T3_CARRIED_FORWARD][0] = 0;
+        prev.figures.t3[format::T3_GRANTED][0] = 5;
+        prev.figures.compute_totals();
+        let d = run(&st, Some(&prev));
+        assert_eq!(ids(&d), vec!["R-X-5"], "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "报告正文中“一、总体情况”与上一年度的文字 100% 相同（不计数字）。"
+        );
+        // Rewritten: no longer flagged.
+        let st = with("今年我们重点推进了政策解读，新建政务公开专区两个，办理依申请公开事项全部按期答复，群众满意度明显提高。");
+        assert!(run(&st, Some(&prev)).is_empty());
+        // Tables: every figure unchanged, with activity, is flagged; all zero is not.
+        let mut st = statement();
+        // One application carried in and one carried forward, so continuity holds as well.
+        st.figures.t3[T3_CARRIED_IN][0] = 1;
+        st.figures.t3[format::T3_GRANTED][0] = 5;
+        st.figures.compute_totals();
+        let mut same = statement();
+        same.info.year = Some(2024);
+        same.figures = st.figures.clone();
+        same.narrative = Default::default();
+        let d = run(&st, Some(&same));
+        assert_eq!(ids(&d), vec!["R-X-5"]);
+        assert_eq!(
+            d[0].message,
+            "表三（收到和处理政府信息公开申请情况）的每一个数字都与上一年度相同。"
+        );
     }
 }

@@ -52,7 +52,7 @@ struct ReportArgs {
     /// 输出的 Word 报告（.docx）。
     #[arg(short, long, value_name = "REPORT.docx")]
     output: Option<PathBuf>,
-    /// 上一年度统计表，用于核对上年结转等连续性。
+    /// 上一年度统计表，用于核对上年结转等连续性，以及报告是否照抄上年。
     #[arg(long, value_name = "LAST.xlsx")]
     previous: Option<PathBuf>,
     /// 即使有错误也生成报告（错误照样列出）。
@@ -78,7 +78,7 @@ struct BatchArgs {
     /// 输出文件夹：各机关的报告、附表和“汇总.xlsx”。
     #[arg(short, long, value_name = "OUT_DIR")]
     output: PathBuf,
-    /// 上一年度统计表所在文件夹，按机关名称匹配，用于核对连续性。
+    /// 上一年度统计表所在文件夹，按机关名称匹配，用于核对连续性和是否照抄上年。
     #[arg(long, value_name = "LAST_YEAR_DIR")]
     previous: Option<PathBuf>,
     /// 同时处理的文件数（默认为 CPU 核数）。
@@ -127,7 +127,7 @@ struct InitArgs {
 struct CheckArgs {
     /// 要核对的统计表。
     data: PathBuf,
-    /// 上一年度统计表，用于核对连续性（R-T3-6、R-T2-2、R-T2-3）。
+    /// 上一年度统计表，用于核对连续性（R-T3-6、R-T2-2、R-T2-3）和是否照抄上年（R-X-5）。
     #[arg(long, value_name = "LAST.xlsx")]
     previous: Option<PathBuf>,
     /// 输出格式：text（给人看）或 json（给程序用）。

@@ -621,6 +621,14 @@ pub const GOVERNMENT_DUTIES: [(&str, &str); 3] = [
     ("责任追究", "追究"),
 ];
 
+/// What section 六 covers besides 信息处理费 (rule R-X-6; reference §1.3), each with the words
+/// that show it is covered. 信息处理费 is always stated, from 基本信息.
+pub const OTHER_MATTERS: [(&str, &[&str]); 3] = [
+    ("落实上级年度政务公开工作要点情况", &["工作要点"]),
+    ("人大代表建议和政协提案办理结果公开情况", &["建议", "提案"]),
+    ("政务公开工作创新情况", &["创新"]),
+];
+
 // ---------------------------------------------------------------------------------------------
 // 基本信息 and 报告正文
 

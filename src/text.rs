@@ -164,9 +164,58 @@ pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// How alike two texts are, from 0 (nothing shared) to 1 (the same): the Dice coefficient of
+/// their character pairs, ignoring white space and digits (years and figures change every year
+/// in a copied text). `None` when either has fewer than `min_chars` characters left.
+pub fn similarity(a: &str, b: &str, min_chars: usize) -> Option<f64> {
+    use std::collections::HashMap;
+    let kept = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_numeric())
+            .collect()
+    };
+    let (a, b) = (kept(a), kept(b));
+    // At least one pair each, so the denominator is never zero.
+    let min = min_chars.max(2);
+    if a.len() < min || b.len() < min {
+        return None;
+    }
+    let mut pairs: HashMap<(char, char), i64> = HashMap::new();
+    for w in a.windows(2) {
+        if let [x, y] = w {
+            *pairs.entry((*x, *y)).or_default() += 1;
+        }
+    }
+    let mut shared = 0i64;
+    for w in b.windows(2) {
+        if let [x, y] = w {
+            if let Some(n) = pairs.get_mut(&(*x, *y)) {
+                if *n > 0 {
+                    *n -= 1;
+                    shared += 1;
+                }
+            }
+        }
+    }
+    let total = (a.len() - 1 + b.len() - 1) as f64;
+    Some(2.0 * shared as f64 / total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn similarity_ignores_figures_and_needs_enough_text() {
+        let a = "2025 年，我局主动公开政府信息 120 条，办理依申请公开 8 件，均按期答复。";
+        let b = "2024 年，我局主动公开政府信息 95 条，办理依申请公开 11 件，均按期答复。";
+        assert_eq!(similarity(a, b, 10), Some(1.0));
+        let c = "今年新建政务公开专区两个，政策解读全部随文件同步发布，群众满意度明显提高。";
+        let low = similarity(a, c, 10).expect("long enough");
+        assert!(low < 0.3, "{low}");
+        assert_eq!(similarity("无。", "无。", 10), None);
+        assert_eq!(similarity("", "", 0), None);
+    }
 
     #[test]
     fn keys_ignore_spacing_punctuation_and_numbering() {

@@ -15,9 +15,14 @@ fn the_seed_sample_passes() {
     let (code, out, _) = run(dir.cmd().args(["check", &sample(samples::SEED)]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("伊美区教育局 2025 年度"), "{out}");
-    assert!(out.contains("共 0 个错误、1 个警告。"), "{out}");
+    assert!(out.contains("共 0 个错误、2 个警告。"), "{out}");
     assert!(
         out.contains("[TEXT-PART] “一、总体情况”没有写到“政府信息管理”方面。"),
+        "{out}"
+    );
+    // The seed's section 六 is “无。”.
+    assert!(
+        out.contains("[R-X-6] 报告正文中“六、其他需要报告的事项”没有写到：落实上级年度政务公开工作要点情况、人大代表建议和政协提案办理结果公开情况、政务公开工作创新情况。"),
         "{out}"
     );
     let (code, out, _) = run(dir.cmd().args(["check", &sample(samples::BUSY)]));
@@ -113,6 +118,37 @@ fn continuity_with_last_year() {
     ]));
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("不是 2024 年度"), "{out}");
+}
+
+#[test]
+fn last_years_report_copied_is_flagged() {
+    let dir = Dir::new();
+    // Last year's workbook is this year's with the dates changed: 内容雷同.
+    let mut last = samples::seed();
+    last.info.year = Some(2024);
+    last.info.date = report_gen::statement::Date::new(2025, 1, 20);
+    dir.write(
+        "last.xlsx",
+        &report_gen::init::workbook(&last).expect("workbook"),
+    );
+    let (code, out, _) =
+        run(dir
+            .cmd()
+            .args(["check", &sample(samples::SEED), "--previous", "last.xlsx"]));
+    assert_eq!(code, 0, "{out}");
+    for copied in [
+        "[R-X-5] 报告正文中“一、总体情况”与上一年度的文字 100% 相同（不计数字）。",
+        "[R-X-5] 报告正文中“五、存在的主要问题及改进情况”与上一年度的文字 100% 相同（不计数字）。",
+        "[R-X-5] 表二（主动公开政府信息情况）的每一个数字都与上一年度相同。",
+    ] {
+        assert!(out.contains(copied), "{copied}\n{out}");
+    }
+    // 表三 and 表四 of the seed are all zero: nothing to compare.
+    assert!(!out.contains("[R-X-5] 表三"), "{out}");
+    assert!(!out.contains("[R-X-5] 表四"), "{out}");
+    // This year's own workbook is not flagged without --previous.
+    let (_, out, _) = run(dir.cmd().args(["check", &sample(samples::SEED)]));
+    assert!(!out.contains("R-X-5"), "{out}");
 }
 
 #[test]
