@@ -91,6 +91,22 @@ fn json_has_diagnostics_and_figures_by_stable_ids() {
     assert_eq!(d["cells"].as_array().map(Vec::len), Some(4));
 }
 
+/// `check` of a sample with `--previous` pointing at `last` written as a workbook: (exit code, stdout).
+fn check_with_last_year(
+    dir: &Dir,
+    name: &str,
+    last: &report_gen::statement::Statement,
+) -> (i32, String) {
+    dir.write(
+        "last.xlsx",
+        &report_gen::init::workbook(last).expect("workbook"),
+    );
+    let (code, out, _) = run(dir
+        .cmd()
+        .args(["check", &sample(name), "--previous", "last.xlsx"]));
+    (code, out)
+}
+
 #[test]
 fn continuity_with_last_year() {
     let dir = Dir::new();
@@ -100,14 +116,7 @@ fn continuity_with_last_year() {
     last.figures.t3[T3_CARRIED_FORWARD][0] = 20; // this year's 上年结转 自然人 is 21
     last.figures.t3[T3_NEW][0] -= 9;
     last.figures.compute_totals();
-    dir.write(
-        "last.xlsx",
-        &report_gen::init::workbook(&last).expect("workbook"),
-    );
-    let (code, out, _) =
-        run(dir
-            .cmd()
-            .args(["check", &sample(samples::BUSY), "--previous", "last.xlsx"]));
+    let (code, out) = check_with_last_year(&dir, samples::BUSY, &last);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("[R-T3-6] 表三「自然人」列：二、上年结转 21 件，但上一年度的四、结转下年度继续办理为 20 件"), "{out}");
     let (code, out, _) = run(dir.cmd().args([
@@ -127,14 +136,7 @@ fn last_years_report_copied_is_flagged() {
     let mut last = samples::seed();
     last.info.year = Some(2024);
     last.info.date = report_gen::statement::Date::new(2025, 1, 20);
-    dir.write(
-        "last.xlsx",
-        &report_gen::init::workbook(&last).expect("workbook"),
-    );
-    let (code, out, _) =
-        run(dir
-            .cmd()
-            .args(["check", &sample(samples::SEED), "--previous", "last.xlsx"]));
+    let (code, out) = check_with_last_year(&dir, samples::SEED, &last);
     assert_eq!(code, 0, "{out}");
     for copied in [
         "[R-X-5] 报告正文中“一、总体情况”与上一年度的文字 100% 相同（不计数字）。",
