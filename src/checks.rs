@@ -530,10 +530,15 @@ fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
         }
     }
     let (f, p) = (&st.figures, &prev.figures);
+    // 现行有效件数 alone does not count as activity: with nothing issued or repealed it rightly
+    // stays the same.
+    let t2_active = f.fees > 0.0
+        || format::t2_cells()
+            .any(|c| c.col_item().id != "in_force" && f.t2.get(c.index).is_some_and(|&n| n > 0));
     let same = [
         (
             "表二（主动公开政府信息情况）",
-            f.t2 == p.t2 && f.fees.to_bits() == p.fees.to_bits() && f.t2.iter().any(|&n| n > 0),
+            f.t2 == p.t2 && f.fees.to_bits() == p.fees.to_bits() && t2_active,
             CellId::T2(0),
         ),
         (
@@ -1092,5 +1097,21 @@ mod tests {
             d[0].message,
             "表三（收到和处理政府信息公开申请情况）的每一个数字都与上一年度相同。"
         );
+        // 表二 with only 现行有效件数 (nothing issued, repealed, licensed...) rightly repeats.
+        let in_force = format::t2_index("normative_documents", Some("in_force"));
+        let mut st = statement();
+        st.figures.t2[in_force.expect("cell")] = 12;
+        let mut prev = st.clone();
+        prev.info.year = Some(2024);
+        prev.narrative = Default::default();
+        prev.figures.t3[T3_CARRIED_FORWARD][0] = 0;
+        prev.figures.t3[format::T3_GRANTED][0] = 5;
+        prev.figures.compute_totals();
+        let d = run(&st, Some(&prev));
+        assert!(d.is_empty(), "{d:?}");
+        let licensing = format::t2_index("licensing", None);
+        st.figures.t2[licensing.expect("cell")] = 3;
+        prev.figures.t2 = st.figures.t2;
+        assert_eq!(ids(&run(&st, Some(&prev))), vec!["R-X-5"]);
     }
 }
