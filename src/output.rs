@@ -125,14 +125,16 @@ impl Pending {
         if INTERRUPTED.load(Ordering::SeqCst) {
             return Err(interrupted_error(target));
         }
-        let tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(dir)
-            .map_err(|source| Error::Write {
-                path: target.to_path_buf(),
-                source,
-            })?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+        // Reports are shared: the umask decides (usually 0644), not a temporary file's 0600,
+        // which would keep colleagues on a shared folder from opening them.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let tmp = builder.tempfile_in(dir).map_err(|source| Error::Write {
+            path: target.to_path_buf(),
+            source,
+        })?;
         pending.insert(tmp.path().to_path_buf());
         Ok(Pending {
             target: target.to_path_buf(),

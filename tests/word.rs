@@ -340,6 +340,37 @@ fn seed_report_carries_the_seed_figures_and_statements() {
     );
 }
 
+/// Reports and appendices get the permissions the umask allows, like any document (not the
+/// 0600 of the temporary file they are written to), so a shared folder's users can open them.
+#[cfg(unix)]
+#[test]
+fn outputs_are_readable_as_the_umask_allows() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    let data = samples::path(samples::SEED);
+    for (umask, mode) in [("022", 0o644), ("077", 0o600)] {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" \"$1\" -o r{umask}.docx"
+            ))
+            .arg(env!("CARGO_BIN_EXE_report-gen"))
+            .arg(&data)
+            .current_dir(dir.path())
+            .status()
+            .expect("sh runs");
+        assert!(status.success());
+        for name in [format!("r{umask}.docx"), format!("r{umask}-附表.xlsx")] {
+            let meta = std::fs::metadata(dir.join(&name)).expect("written");
+            assert_eq!(
+                meta.permissions().mode() & 0o777,
+                mode,
+                "{name} under umask {umask}"
+            );
+        }
+    }
+}
+
 #[test]
 fn two_runs_give_byte_identical_reports() {
     let dir = Dir::new();
