@@ -7,7 +7,7 @@
 //! agency's workbook is always written as a string. Nothing reads the clock: the same statement
 //! gives the same bytes.
 
-use crate::checks::RULES;
+use crate::checks::{NEEDS_PREVIOUS, RULES};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::figures::Figures;
 use crate::layout::Table;
@@ -44,8 +44,12 @@ const CHECK_LINE_PT: f64 = 14.5;
 const MAX_ROW_PT: f64 = 409.0;
 
 /// The Excel appendix of a statement: the three official tables with working formulas and the
-/// 校验 sheet.
-pub fn workbook(st: &Statement, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, XlsxError> {
+/// 校验 sheet (`previous`: whether last year's workbook was compared).
+pub fn workbook(
+    st: &Statement,
+    diagnostics: &[Diagnostic],
+    previous: bool,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // The batch writes one per agency: fast compression (the file is a few KB larger).
     wb.set_zip_compression_level(1);
@@ -54,7 +58,7 @@ pub fn workbook(st: &Statement, diagnostics: &[Diagnostic]) -> Result<Vec<u8>, X
         let title = title(&st.info.agency, st.info.year, table);
         add_table_sheet(&mut wb, sheet, &title, &st.info.agency, table, &st.figures)?;
     }
-    add_checks_sheet(&mut wb, &st.info, diagnostics)?;
+    add_checks_sheet(&mut wb, &st.info, diagnostics, previous)?;
     wb.save_to_buffer()
 }
 
@@ -115,6 +119,8 @@ pub enum Outcome {
     Fail,
     /// Only warnings.
     Warning,
+    /// Not checked: the rule needs last year's workbook, and none was given.
+    NotChecked,
 }
 
 impl Outcome {
@@ -124,6 +130,7 @@ impl Outcome {
             Outcome::Pass => "通过",
             Outcome::Fail => "不通过",
             Outcome::Warning => "警告",
+            Outcome::NotChecked => "未核对",
         }
     }
 }
@@ -135,7 +142,7 @@ pub struct CheckRow {
     pub id: &'static str,
     /// The rule in words (empty for an id outside [`RULES`]).
     pub rule: &'static str,
-    /// 通过, 不通过 or 警告.
+    /// 通过, 不通过, 警告 or 未核对.
     pub outcome: Outcome,
     /// The cells involved, each once, in the order found.
     pub cells: Vec<String>,
@@ -144,7 +151,8 @@ pub struct CheckRow {
 }
 
 /// Every rule of [`RULES`] with its outcome, then any id the diagnostics use that is not listed.
-pub fn check_rows(diagnostics: &[Diagnostic]) -> Vec<CheckRow> {
+/// Without last year's workbook (`previous` false) the rules of [`NEEDS_PREVIOUS`] are 未核对.
+pub fn check_rows(diagnostics: &[Diagnostic], previous: bool) -> Vec<CheckRow> {
     let mut ids: Vec<(&'static str, &'static str)> = RULES.to_vec();
     for d in diagnostics {
         if !ids.iter().any(|(id, _)| *id == d.id) {
@@ -156,6 +164,8 @@ pub fn check_rows(diagnostics: &[Diagnostic]) -> Vec<CheckRow> {
             let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.id == id).collect();
             let outcome = if found.iter().any(|d| d.severity == Severity::Error) {
                 Outcome::Fail
+            } else if found.is_empty() && !previous && NEEDS_PREVIOUS.contains(&id) {
+                Outcome::NotChecked
             } else if found.is_empty() {
                 Outcome::Pass
             } else {
@@ -219,8 +229,9 @@ fn add_checks_sheet(
     wb: &mut Workbook,
     info: &Info,
     diagnostics: &[Diagnostic],
+    previous: bool,
 ) -> Result<(), XlsxError> {
-    let rows = check_rows(diagnostics);
+    let rows = check_rows(diagnostics, previous);
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_CHECKS)?;
     for (c, w) in CHECK_WIDTHS.iter().enumerate() {
@@ -237,8 +248,12 @@ fn add_checks_sheet(
         width,
     )?;
     let count = |o: Outcome| rows.iter().filter(|r| r.outcome == o).count();
+    let not_checked = match count(Outcome::NotChecked) {
+        0 => String::new(),
+        n => format!("，未核对 {n} 项（没有提供上一年度统计表）"),
+    };
     let summary = format!(
-        "共 {} 项规则：通过 {} 项，不通过 {} 项，警告 {} 项。“不通过”须改正统计表后重新生成；“警告”请逐项核对。",
+        "共 {} 项规则：通过 {} 项，不通过 {} 项，警告 {} 项{not_checked}。“不通过”须改正统计表后重新生成；“警告”请逐项核对。",
         rows.len(),
         count(Outcome::Pass),
         count(Outcome::Fail),
@@ -271,6 +286,7 @@ fn add_checks_sheet(
             Outcome::Pass => ("#006100", "#C6EFCE"),
             Outcome::Fail => ("#9C0006", "#FFC7CE"),
             Outcome::Warning => ("#9C5700", "#FFEB9C"),
+            Outcome::NotChecked => ("#595959", "#EDEDED"),
         };
         cell.clone()
             .set_bold()
@@ -349,7 +365,7 @@ mod tests {
             Diagnostic::warning("R-T3-1", "二").at(["S!D8"]),
             Diagnostic::warning("NEW-ID", "新"),
         ];
-        let rows = check_rows(&d);
+        let rows = check_rows(&d, true);
         assert_eq!(rows.len(), RULES.len() + 1);
         let get = |id: &str| rows.iter().find(|r| r.id == id).cloned();
         let balance = get("R-T3-1");
@@ -364,6 +380,20 @@ mod tests {
         assert_eq!(get("R-T3-7").map(|r| r.outcome), Some(Outcome::Warning));
         assert_eq!(get("R-T3-2").map(|r| r.outcome), Some(Outcome::Pass));
         assert_eq!(get("NEW-ID").map(|r| r.rule), Some(""));
+        assert_eq!(get("R-X-5").map(|r| r.outcome), Some(Outcome::Pass));
+        // Without last year's workbook its rules were not checked, unless one found something.
+        let rows = check_rows(&d, false);
+        let get = |id: &str| rows.iter().find(|r| r.id == id).map(|r| r.outcome);
+        for id in NEEDS_PREVIOUS {
+            assert_eq!(get(id), Some(Outcome::NotChecked), "{id}");
+        }
+        assert_eq!(get("R-T3-2"), Some(Outcome::Pass));
+        let found = [Diagnostic::warning("R-X-5", "雷同")];
+        let rows = check_rows(&found, false);
+        assert_eq!(
+            rows.iter().find(|r| r.id == "R-X-5").map(|r| r.outcome),
+            Some(Outcome::Warning)
+        );
     }
 
     #[test]

@@ -407,6 +407,7 @@ fn check_one(
         }
     };
     let prev = previous.and_then(|m| m.get(&agency_key(&statement.info.agency)));
+    let compared = prev.is_some();
     let mut diagnostics = checks::all(&statement, prev);
     if previous.is_some() && prev.is_none() {
         diagnostics.push(
@@ -442,6 +443,7 @@ fn check_one(
         Some(Checked {
             statement,
             diagnostics,
+            previous: compared,
         }),
     )
 }

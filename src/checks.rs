@@ -122,6 +122,9 @@ pub const RULES: [(&str, &str); 43] = [
     ("BATCH-WRITE", "批量处理：报告和附表已写入"),
 ];
 
+/// The rules that compare with last year's workbook: without one they are not checked.
+pub const NEEDS_PREVIOUS: [&str; 4] = ["R-T3-6", "R-T2-2", "R-T2-3", "R-X-5"];
+
 /// The rule in words for a diagnostic id.
 pub fn rule(id: &str) -> Option<&'static str> {
     RULES

@@ -15,6 +15,8 @@ pub struct Checked {
     pub statement: Statement,
     /// Everything the reader and the checks found.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether last year's workbook was compared (see [`checks::NEEDS_PREVIOUS`]).
+    pub previous: bool,
 }
 
 impl Checked {
@@ -36,6 +38,7 @@ pub fn check(
     Ok(Checked {
         statement,
         diagnostics,
+        previous: prev.is_some(),
     })
 }
 
@@ -51,7 +54,7 @@ pub struct Documents {
 pub fn build(checked: &Checked, templates: &Templates, with_appendix: bool) -> Result<Documents> {
     let docx = word::document(&checked.statement, templates)?;
     let appendix = with_appendix
-        .then(|| appendix::workbook(&checked.statement, &checked.diagnostics))
+        .then(|| appendix::workbook(&checked.statement, &checked.diagnostics, checked.previous))
         .transpose()
         .map_err(|e| Error::Build {
             what: "Excel 附表",

@@ -17,7 +17,7 @@ type Book = Xlsx<Cursor<Vec<u8>>>;
 
 fn build(st: &Statement) -> Vec<u8> {
     let diagnostics = checks::all(st, None);
-    appendix::workbook(st, &diagnostics).expect("appendix builds")
+    appendix::workbook(st, &diagnostics, false).expect("appendix builds")
 }
 
 fn open(bytes: &[u8]) -> Book {
@@ -328,6 +328,9 @@ fn the_check_sheet_lists_every_rule_with_its_result() {
         let found: Vec<_> = diagnostics.iter().filter(|d| d.id == *id).collect();
         let want = if found.iter().any(|d| d.is_error()) {
             "不通过"
+        } else if found.is_empty() && checks::NEEDS_PREVIOUS.contains(id) {
+            // No last year's workbook was given.
+            "未核对"
         } else if found.is_empty() {
             "通过"
         } else {
@@ -346,7 +349,51 @@ fn the_check_sheet_lists_every_rule_with_its_result() {
         .position(|(id, _)| *id == "R-T3-7")
         .expect("R-T3-7") as u32;
     assert!(text(CHECKS_TOP + misc, 4).contains("“3.其他”有 6 件"));
+    assert!(
+        text(1, 0).contains("未核对 4 项（没有提供上一年度统计表）"),
+        "{}",
+        text(1, 0)
+    );
     assert_eq!(checks.height() as u32, CHECKS_TOP + RULES.len() as u32);
+}
+
+/// With last year's workbook (a copy of this year's, re-dated) the main command's appendix
+/// shows the last-year rules as checked: R-X-5 finds the copy, R-T3-6 passes.
+#[test]
+fn the_check_sheet_shows_the_last_year_rules_when_compared() {
+    let dir = Dir::new();
+    let mut last = samples::seed();
+    last.info.year = Some(2024);
+    last.info.date = report_gen::statement::Date::new(2025, 1, 20);
+    dir.write(
+        "last.xlsx",
+        &report_gen::init::workbook(&last).expect("workbook"),
+    );
+    let data = samples::path(samples::SEED);
+    let (code, _, err) =
+        crate::util::run(
+            dir.cmd()
+                .arg(&data)
+                .args(["--previous", "last.xlsx", "-o", "r.docx"]),
+        );
+    assert_eq!(code, 0, "{err}");
+    let mut book = open(&std::fs::read(dir.join("r-附表.xlsx")).expect("appendix"));
+    let checks = book.worksheet_range(SHEET_CHECKS).expect("校验");
+    let outcome = |id: &str| {
+        let i = RULES.iter().position(|(r, _)| *r == id).expect("listed") as u32;
+        checks
+            .get_value((CHECKS_TOP + i, 2))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(outcome("R-X-5"), "警告");
+    assert_eq!(outcome("R-T3-6"), "通过");
+    assert_eq!(outcome("R-T2-3"), "通过");
+    let summary = checks
+        .get_value((1, 0))
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    assert!(!summary.contains("未核对"), "{summary}");
 }
 
 fn format_other_misc() -> usize {

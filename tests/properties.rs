@@ -193,7 +193,7 @@ proptest! {
         let read = report_gen::reader::from_book(path, &book).expect("reads");
         prop_assert_eq!(&read.figures, &f);
         let diagnostics = report_gen::checks::all(&read, None);
-        let checked = Checked { statement: read, diagnostics };
+        let checked = Checked { statement: read, diagnostics, previous: false };
         prop_assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
         let docs = report::build(&checked, templates(), true).expect("documents build");
         let appendix = docs.appendix.expect("appendix");

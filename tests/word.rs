@@ -381,6 +381,7 @@ fn two_runs_give_byte_identical_reports() {
     let checked = report_gen::report::Checked {
         statement: samples::busy(),
         diagnostics: Vec::new(),
+        previous: false,
     };
     let c = report_gen::report::build(&checked, &templates, true)
         .expect("build")
