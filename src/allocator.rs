@@ -1,12 +1,12 @@
 //! Settings of the C allocator (glibc malloc), applied once at start-up.
 //!
-//! A report allocates and frees a few megabytes of short-lived buffers (the document XML, the
-//! zip, calamine's cells). With glibc's defaults each worker thread's arena gives memory back
-//! to the kernel (`madvise`, `munmap`) as soon as it is free, and takes it again, zero-filled,
-//! for the next report: about a dozen such calls per report (strace), and their page faults. Keeping freed
-//! memory in the process costs nothing at these sizes and saves about a tenth of the CPU time
-//! of a batch (see README, "Performance"). Fewer arenas keep the batch's peak memory where it
-//! was. mimalloc was measured as well: as fast, but with 78–102 MB peak memory instead of 35.
+//! A report allocates and frees a few megabytes of short-lived buffers (the document XML, the zip,
+//! calamine's cells). With glibc's defaults each worker thread's arena gives memory back to the
+//! kernel (`madvise`, `munmap`) as soon as it is free, and takes it again, zero-filled, for the
+//! next report: about a dozen such calls per report (strace), and their page faults. Keeping freed
+//! memory in the process costs nothing at these sizes and saves about a tenth of the CPU time of a
+//! batch (see README, "Performance"). Fewer arenas keep the batch's peak memory where it was.
+//! mimalloc was measured as well: as fast, but with 78–102 MB peak memory instead of 35.
 
 /// Freed memory up to this much stays in the process instead of going back to the kernel.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
