@@ -921,13 +921,14 @@ fn xlsx_merges(bytes: &[u8]) -> Option<BTreeMap<String, Vec<Merge>>> {
             None => format!("xl/{target}"),
         };
         let xml = part(&path)?;
-        let at = memchr_find(&xml, b"<mergeCells").or_else(|| memchr_find(&xml, b":mergeCells"));
+        let at = memchr::memmem::find(&xml, b"<mergeCells")
+            .or_else(|| memchr::memmem::find(&xml, b":mergeCells"));
         let mut merges = Vec::new();
         if let Some(at) = at {
             // From the list's start tag to its end tag: the rest of the sheet is not parsed.
             let tail = xml.get(at.saturating_sub(1)..)?;
-            let end =
-                memchr_find(tail, b"mergeCells>").map_or(tail.len(), |e| e + b"mergeCells>".len());
+            let end = memchr::memmem::find(tail, b"mergeCells>")
+                .map_or(tail.len(), |e| e + b"mergeCells>".len());
             let list = tail.get(..end)?;
             for cell in elements(list, b"mergeCell")? {
                 let r = get(&cell, b"ref")?;
@@ -938,11 +939,6 @@ fn xlsx_merges(bytes: &[u8]) -> Option<BTreeMap<String, Vec<Merge>>> {
         out.insert(name, merges);
     }
     Some(out)
-}
-
-/// The first position of `needle` in `haystack`.
-fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
 }
 
 /// A1 reference → 0-based (row, col), e.g. C3 → (2, 2).
