@@ -439,19 +439,8 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
         );
     }
     if st.info.agency_type == Some(AgencyType::Government) {
-        let all: String = st.narrative.paragraphs().map(|(_, t)| t.as_str()).collect();
-        let heads: String = st
-            .narrative
-            .sections
-            .iter()
-            .flatten()
-            .filter_map(|p| p.heading.as_deref())
-            .collect();
-        let missing: Vec<&str> = format::GOVERNMENT_DUTIES
-            .iter()
-            .filter(|(_, word)| !all.contains(word) && !heads.contains(word))
-            .map(|(duty, _)| *duty)
-            .collect();
+        let all: Vec<String> = (0..SECTIONS.len()).map(|i| st.narrative.text(i)).collect();
+        let missing = unmentioned(&format::GOVERNMENT_DUTIES, &all.join("\n"));
         if !missing.is_empty() {
             out.push(
                 Diagnostic::error(
@@ -472,12 +461,7 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
 /// the report always states it, from 基本信息.
 fn other_matters(st: &Statement, out: &mut Vec<Diagnostic>) {
     let parts = &st.narrative.sections[SECTION_OTHER];
-    let text = section_text(parts);
-    let missing: Vec<&str> = format::OTHER_MATTERS
-        .iter()
-        .filter(|(_, words)| !words.iter().any(|w| text.contains(w)))
-        .map(|(matter, _)| *matter)
-        .collect();
+    let missing = unmentioned(&format::OTHER_MATTERS, &st.narrative.text(SECTION_OTHER));
     if missing.is_empty() {
         return;
     }
@@ -494,12 +478,12 @@ fn other_matters(st: &Statement, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// A section's headings and paragraphs as one text.
-fn section_text(parts: &[crate::statement::Part]) -> String {
-    parts
+/// The topics `text` does not mention (R-X-6, R-X-8).
+fn unmentioned(topics: &[format::Topic], text: &str) -> Vec<&'static str> {
+    topics
         .iter()
-        .flat_map(|p| p.heading.iter().chain(&p.paragraphs))
-        .map(String::as_str)
+        .filter(|(_, words)| !words.iter().any(|w| text.contains(w)))
+        .map(|(topic, _)| *topic)
         .collect()
 }
 
@@ -507,17 +491,15 @@ fn section_text(parts: &[crate::statement::Part]) -> String {
 /// notice names): a section's text nearly the same, or a whole table unchanged with activity.
 fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
     for (i, section) in SECTIONS.iter().enumerate() {
-        let (Some(now), Some(before)) =
-            (st.narrative.sections.get(i), prev.narrative.sections.get(i))
-        else {
-            continue;
-        };
-        let Some(alike) =
-            crate::text::similarity(&section_text(now), &section_text(before), COPY_MIN_CHARS)
-        else {
+        let Some(alike) = crate::text::similarity(
+            &st.narrative.text(i),
+            &prev.narrative.text(i),
+            COPY_MIN_CHARS,
+        ) else {
             continue;
         };
         if alike >= COPY_SIMILARITY {
+            let parts = st.narrative.sections.get(i).into_iter().flatten();
             out.push(
                 Diagnostic::warning(
                     "R-X-5",
@@ -527,7 +509,7 @@ fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
                         (alike * 100.0).floor()
                     ),
                 )
-                .at(now.iter().filter_map(|p| p.cell.as_ref()))
+                .at(parts.filter_map(|p| p.cell.as_ref()))
                 .hint("年报格式通知把“内容雷同”列为须追究责任的问题：请按本年度的工作实际重写。"),
             );
         }

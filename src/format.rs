@@ -613,17 +613,20 @@ pub const OVERVIEW_PARTS: [OverviewPart; 5] = [
     },
 ];
 
+/// A subject a report must mention, with the words any one of which shows it does.
+pub type Topic = (&'static str, &'static [&'static str]);
+
 /// What a government-level report must cover (条例第五十条（四）, rule R-X-8), each with the
 /// word that shows it is covered (reports write “年度考核”, “考核工作” as often as “工作考核”).
-pub const GOVERNMENT_DUTIES: [(&str, &str); 3] = [
-    ("工作考核", "考核"),
-    ("社会评议", "评议"),
-    ("责任追究", "追究"),
+pub const GOVERNMENT_DUTIES: [Topic; 3] = [
+    ("工作考核", &["考核"]),
+    ("社会评议", &["评议"]),
+    ("责任追究", &["追究"]),
 ];
 
 /// What section 六 covers besides 信息处理费 (rule R-X-6; reference §1.3), each with the words
 /// that show it is covered. 信息处理费 is always stated, from 基本信息.
-pub const OTHER_MATTERS: [(&str, &[&str]); 3] = [
+pub const OTHER_MATTERS: [Topic; 3] = [
     ("落实上级年度政务公开工作要点情况", &["工作要点"]),
     ("人大代表建议和政协提案办理结果公开情况", &["建议", "提案"]),
     ("政务公开工作创新情况", &["创新"]),

@@ -140,6 +140,18 @@ impl Narrative {
             .flatten()
             .flat_map(|p| p.paragraphs.iter().map(move |t| (p, t)))
     }
+
+    /// One section's headings and paragraphs, a line each (empty for an unknown section).
+    pub fn text(&self, section: usize) -> String {
+        self.sections
+            .get(section)
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p.heading.iter().chain(&p.paragraphs))
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// Everything read from one statistics workbook.
