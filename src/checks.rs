@@ -869,6 +869,25 @@ mod tests {
         assert_eq!(ids.len(), RULES.len());
     }
 
+    /// The rules worded “（提供上年统计表时）” are exactly those of [`NEEDS_PREVIOUS`], and
+    /// none of them is found without last year's workbook.
+    #[test]
+    fn last_year_rules_are_listed_once_and_need_last_year() {
+        for (id, words) in RULES {
+            assert_eq!(
+                words.contains("提供上年统计表时"),
+                NEEDS_PREVIOUS.contains(&id),
+                "{id}"
+            );
+        }
+        let mut st = statement();
+        st.figures.t3[T3_CARRIED_IN][0] = 9;
+        st.figures.compute_totals();
+        assert!(run(&st, None)
+            .iter()
+            .all(|d| !NEEDS_PREVIOUS.contains(&d.id)));
+    }
+
     fn ids(d: &[Diagnostic]) -> Vec<&'static str> {
         d.iter().map(|d| d.id).collect()
     }
