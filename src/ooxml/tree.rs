@@ -791,6 +791,18 @@ struct Seg {
     space: bool,
 }
 
+/// A start tag as the parser adds it: its name, the namespace declarations it pushed on the
+/// scope, whether the name has no quote (see `Frame::plain_name`), whether it is empty
+/// (`<x/>`), and where its `<` is in the text.
+#[derive(Clone, Copy)]
+struct StartTag<'a> {
+    name: &'a str,
+    decls: usize,
+    plain_name: bool,
+    empty: bool,
+    lt: usize,
+}
+
 /// A start tag seen before: the element it makes (hooks applied), whether it is empty, and
 /// where elements written from it are remembered (`Parser::memos`).
 struct SeenTag<'a> {
@@ -1385,9 +1397,16 @@ impl<'a, 'x> Parser<'a, 'x> {
                 return Err(self.malformed(lt, "elements nested too deeply".into()));
             }
             let (name, id) = (seen.name, seen.element.key.id());
+            let start = StartTag {
+                name,
+                decls: 0,
+                plain_name: true,
+                empty,
+                lt,
+            };
             if self.is_kept(id) {
                 let element = seen.element.clone();
-                self.add_kept(element, name, 0, true, empty, lt)?;
+                self.add_kept(element, start)?;
                 return Ok(lt + text.len());
             }
             let at = self.arena.len();
@@ -1421,7 +1440,7 @@ impl<'a, 'x> Parser<'a, 'x> {
                 return Ok(lt + len);
             }
             write_head(&seen.element, &mut self.arena);
-            self.add_written(name, id, at, 0, true, empty, lt)?;
+            self.add_written(start, id, at)?;
             if !empty {
                 if let Some(frame) = self.frames.last_mut() {
                     frame.memo = memo;
@@ -1468,7 +1487,14 @@ impl<'a, 'x> Parser<'a, 'x> {
             }
             _ => None,
         };
-        self.add(element, name, decls, true, tag.empty, lt)?;
+        let start = StartTag {
+            name,
+            decls,
+            plain_name: true,
+            empty: tag.empty,
+            lt,
+        };
+        self.add(element, start)?;
         if let Some(frame) = self.frames.last_mut().filter(|f| !tag.empty && !f.kept) {
             frame.memo = memo.unwrap_or(NO_MEMO);
             frame.tag_len = u32::try_from(tag.gt + 1 - lt).unwrap_or(0);
@@ -1523,7 +1549,14 @@ impl<'a, 'x> Parser<'a, 'x> {
         let name = content.get(..name_len).unwrap_or("");
         let plain_name = !name.contains(['"', '\'']);
         let element = self.element(name, Attrs::list(attrs), count);
-        self.add(element, name, count, plain_name, empty, lt)?;
+        let start = StartTag {
+            name,
+            decls: count,
+            plain_name,
+            empty,
+            lt,
+        };
+        self.add(element, start)?;
         Ok(gt + 1)
     }
 
@@ -1561,22 +1594,14 @@ impl<'a, 'x> Parser<'a, 'x> {
     }
 
     /// Adds the element of a start tag as a tree node or writes it, as `is_kept` says.
-    fn add(
-        &mut self,
-        element: XElement<'a>,
-        name: &'a str,
-        decls: usize,
-        plain_name: bool,
-        empty: bool,
-        lt: usize,
-    ) -> Result<(), OoxmlError> {
+    fn add(&mut self, element: XElement<'a>, start: StartTag<'a>) -> Result<(), OoxmlError> {
         let id = element.key.id();
         if self.is_kept(id) {
-            self.add_kept(element, name, decls, plain_name, empty, lt)
+            self.add_kept(element, start)
         } else {
             let at = self.arena.len();
             write_head(&element, &mut self.arena);
-            self.add_written(name, id, at, decls, plain_name, empty, lt)
+            self.add_written(start, id, at)
         }
     }
 
@@ -1600,17 +1625,10 @@ impl<'a, 'x> Parser<'a, 'x> {
         }
     }
 
-    fn new_frame(
-        &self,
-        name: &'a str,
-        id: u16,
-        kept: bool,
-        decls: usize,
-        plain_name: bool,
-    ) -> Frame<'a> {
+    fn new_frame(&self, start: StartTag<'a>, id: u16, kept: bool) -> Frame<'a> {
         let parent_keeps_all = self.frames.last().is_some_and(|p| p.keep_all);
         Frame {
-            name,
+            name: start.name,
             id,
             kept,
             keep_all: self.hybrid && kept && (parent_keeps_all || id == ID_TR_PR),
@@ -1622,8 +1640,8 @@ impl<'a, 'x> Parser<'a, 'x> {
             at: 0,
             content: 0,
             seq: None,
-            decls: u32::try_from(decls).unwrap_or(u32::MAX),
-            plain_name,
+            decls: u32::try_from(start.decls).unwrap_or(u32::MAX),
+            plain_name: start.plain_name,
             has_elements: false,
             has_space: false,
             has_rpr: false,
@@ -1637,46 +1655,28 @@ impl<'a, 'x> Parser<'a, 'x> {
     }
 
     /// A start tag of a tree node.
-    fn add_kept(
-        &mut self,
-        element: XElement<'a>,
-        name: &'a str,
-        decls: usize,
-        plain_name: bool,
-        empty: bool,
-        lt: usize,
-    ) -> Result<(), OoxmlError> {
-        if empty {
-            self.pop_decls(decls);
+    fn add_kept(&mut self, element: XElement<'a>, start: StartTag<'a>) -> Result<(), OoxmlError> {
+        if start.empty {
+            self.pop_decls(start.decls);
             let id = element.key.id();
-            return self.complete(Closed::Tree(element), id, false, lt);
+            return self.complete(Closed::Tree(element), id, false, start.lt);
         }
-        let frame = self.new_frame(name, element.key.id(), true, decls, plain_name);
+        let frame = self.new_frame(start, element.key.id(), true);
         self.frames.push(frame);
         self.open.push(element);
         Ok(())
     }
 
     /// A start tag written to the arena from `at` (without its `>`).
-    #[allow(clippy::too_many_arguments)]
-    fn add_written(
-        &mut self,
-        name: &'a str,
-        id: u16,
-        at: usize,
-        decls: usize,
-        plain_name: bool,
-        empty: bool,
-        lt: usize,
-    ) -> Result<(), OoxmlError> {
-        if empty {
+    fn add_written(&mut self, start: StartTag<'a>, id: u16, at: usize) -> Result<(), OoxmlError> {
+        if start.empty {
             self.arena.extend_from_slice(b"/>");
-            self.pop_decls(decls);
-            return self.complete(Closed::Written(at), id, false, lt);
+            self.pop_decls(start.decls);
+            return self.complete(Closed::Written(at), id, false, start.lt);
         }
         self.arena.push(b'>');
-        let mut frame = self.new_frame(name, id, false, decls, plain_name);
-        frame.lt = lt;
+        let mut frame = self.new_frame(start, id, false);
+        frame.lt = start.lt;
         frame.at = at;
         frame.content = self.arena.len();
         frame.seq = seq_for(id);
