@@ -3,13 +3,13 @@
 //! Exit codes: 0 no errors (warnings allowed); 1 data errors; 2 unreadable input or wrong
 //! arguments.
 
-use crate::diagnostics::{self, Diagnostic};
-use crate::error::{Error, Result};
-use crate::narrative::Templates;
-use crate::workbook::Limits;
-use crate::{batch, init, output, report};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use report_gen::diagnostics::{self, Diagnostic};
+use report_gen::error::{Error, Result};
+use report_gen::narrative::Templates;
+use report_gen::workbook::Limits;
+use report_gen::{batch, init, output, report};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -197,7 +197,7 @@ struct CheckJson<'a> {
     errors: usize,
     warnings: usize,
     diagnostics: &'a [Diagnostic],
-    figures: Option<crate::figures::ById<'a>>,
+    figures: Option<report_gen::figures::ById<'a>>,
 }
 
 fn check_command(a: &CheckArgs) -> u8 {

@@ -11,11 +11,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod allocator;
 pub mod appendix;
 pub mod batch;
 pub mod checks;
-pub mod cli;
 pub mod diagnostics;
 pub mod error;
 pub mod figures;
@@ -28,6 +26,7 @@ pub mod output;
 pub mod reader;
 pub mod report;
 pub mod statement;
+pub mod summary;
 pub mod text;
 pub mod typography;
 pub mod word;

@@ -1,9 +1,36 @@
 //! The `report-gen` binary: parses the command line and hands it to the library.
+//!
+//! Everything that only a process needs lives here, not in the library: the command line
+//! ([`cli`]), the allocator settings ([`allocator`]) and the Ctrl-C handler.
+
+// As in the library: no unwrap, expect or panic outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod allocator;
+mod cli;
 
 use clap::Parser;
+use report_gen::output::{self, INTERRUPTED_EXIT};
 
 fn main() -> std::process::ExitCode {
-    report_gen::allocator::tune();
-    report_gen::output::install_interrupt_handler();
-    report_gen::cli::run(report_gen::cli::Cli::parse())
+    allocator::tune();
+    install_interrupt_handler();
+    cli::run(cli::Cli::parse())
+}
+
+/// Installs the Ctrl-C handler: [`output::interrupt`] removes the temporary files, then exit 130.
+fn install_interrupt_handler() {
+    // Only fails if a handler is already installed, which is fine.
+    let _ = ctrlc::set_handler(|| {
+        let removed = output::interrupt();
+        if removed > 0 {
+            eprintln!("已中断：删除了 {removed} 个未写完的临时文件，已写完的文件保持完整。");
+        } else {
+            eprintln!("已中断：没有留下未写完的文件。");
+        }
+        std::process::exit(INTERRUPTED_EXIT);
+    });
 }

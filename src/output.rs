@@ -39,20 +39,6 @@ fn interrupted_error(path: &Path) -> Error {
     }
 }
 
-/// Installs the Ctrl-C handler of the binary: [`interrupt`], a message, exit 130.
-pub fn install_interrupt_handler() {
-    // Only fails if a handler is already installed, which is fine.
-    let _ = ctrlc::set_handler(|| {
-        let removed = interrupt();
-        if removed > 0 {
-            eprintln!("已中断：删除了 {removed} 个未写完的临时文件，已写完的文件保持完整。");
-        } else {
-            eprintln!("已中断：没有留下未写完的文件。");
-        }
-        std::process::exit(INTERRUPTED_EXIT);
-    });
-}
-
 /// Stops all writing: removes every temporary file being written and makes every later
 /// [`write_atomic`] fail. Returns how many files were removed.
 pub fn interrupt() -> usize {
