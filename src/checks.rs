@@ -28,7 +28,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 43] = [
+pub const RULES: [(&str, &str); 48] = [
     (
         "R-T3-1",
         "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
@@ -98,6 +98,20 @@ pub const RULES: [(&str, &str); 43] = [
     ("READ-TABLE-MISSING", "表二、表三、表四齐全"),
     ("READ-TABLE-DUPLICATE", "每张表只出现一次"),
     ("READ-ROW-MISSING", "表中各行齐全"),
+    ("READ-COLUMN-MISSING", "表中各列齐全"),
+    (
+        "READ-CELL-MISSING",
+        "每个数字都有与年报格式一致的行名和列名",
+    ),
+    (
+        "READ-AMBIGUOUS",
+        "每个数字属于哪一项可以确定（行名、列名完整且互相对应）",
+    ),
+    ("READ-SUM", "统计表中另加的合计、小计等于它所合计的各数之和"),
+    (
+        "READ-INFO",
+        "基本信息各项有自己的一栏（没有时从标题行、工作表名或文件名读取）",
+    ),
     ("READ-ROW-DUPLICATE", "每一行只出现一次"),
     ("READ-ROW-ORDER", "各行按年报格式的顺序排列"),
     ("READ-TOTAL-MISSING", "表中有总计行和总计列"),
@@ -847,6 +861,7 @@ mod tests {
         let sources = [
             include_str!("checks.rs"),
             include_str!("reader.rs"),
+            include_str!("finder.rs"),
             include_str!("cli.rs"),
             include_str!("batch.rs"),
         ];

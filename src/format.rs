@@ -385,16 +385,6 @@ pub const T3_CLASSES: [T3Class; 6] = [
     },
 ];
 
-/// Published-table deviations the reader accepts with a warning.
-pub mod deviations {
-    /// Old (2019) name of 行政规范性文件 in table 二.
-    pub const NORMATIVE_DOCUMENTS_OLD: &str = "规范性文件";
-    /// A single （六）其他处理 row without its three sub-rows: counted as 3.其他.
-    pub const OTHER_SINGLE_ROW: &str = "（六）其他处理";
-    /// Short form of （二）部分公开 without its parenthetical note.
-    pub const PARTIAL_SHORT: &str = "（二）部分公开";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Table 四
 
@@ -506,8 +496,6 @@ pub struct Section {
     pub id: &'static str,
     /// Canonical heading.
     pub heading: &'static str,
-    /// Other headings seen in published reports (accepted by the narrative reader).
-    pub variants: &'static [&'static str],
     /// Whether the agency writes this section itself (in 报告正文).
     pub narrative: bool,
     /// The short name the preamble lists.
@@ -519,48 +507,36 @@ pub const SECTIONS: [Section; 6] = [
     Section {
         id: "overview",
         heading: "一、总体情况",
-        variants: &[],
         narrative: true,
         short: "总体情况",
     },
     Section {
         id: "proactive",
         heading: "二、主动公开政府信息情况",
-        variants: &[],
         narrative: false,
         short: "主动公开政府信息情况",
     },
     Section {
         id: "applications",
         heading: "三、收到和处理政府信息公开申请情况",
-        variants: &[],
         narrative: false,
         short: "收到和处理政府信息公开申请情况",
     },
     Section {
         id: "appeals",
         heading: "四、政府信息公开行政复议、行政诉讼情况",
-        variants: &[
-            "因政府信息公开工作被申请行政复议提起行政诉讼情况",
-            "政府信息公开行政复议和行政诉讼情况",
-        ],
         narrative: false,
         short: "政府信息公开行政复议、行政诉讼情况",
     },
     Section {
         id: "problems",
         heading: "五、存在的主要问题及改进情况",
-        variants: &[
-            "政府信息公开工作存在的主要问题及改进情况",
-            "存在问题及改进情况",
-        ],
         narrative: true,
         short: "存在的主要问题及改进情况",
     },
     Section {
         id: "other",
         heading: "六、其他需要报告的事项",
-        variants: &["其他事项"],
         narrative: true,
         short: "其他需要报告的事项",
     },
@@ -744,6 +720,196 @@ pub fn info_field(id: &str) -> Option<usize> {
 
 /// Column heads of the 报告正文 sheet.
 pub const NARRATIVE_HEADS: [&str; 3] = ["章节", "小标题", "正文"];
+
+// ---------------------------------------------------------------------------------------------
+// Other wordings: the aliases of the label catalogue
+
+/// Another wording of an official label that a person reads as that label without doubt: a short
+/// form, an old name, a common variant. The reader accepts it with a READ-DEVIATION warning that
+/// names the cell, the text as written, the official label and [`Alias::note`].
+///
+/// Labels are compared by their keys (`text::key`: NFKC, no spaces, punctuation or leading
+/// numbering), so “（三） 不予公开” and “(三)不予公开” are the official wording, not aliases.
+#[derive(Debug, Clone, Copy)]
+pub struct Alias {
+    /// The wording as offices write it.
+    pub text: &'static str,
+    /// The official label it stands for (matched by key, so “其他” is both the row 3.其他 and the
+    /// column 其他). A header and the column under it written as one (“复议纠正”) need no alias:
+    /// the reader splits a cell into consecutive labels.
+    pub means: &'static str,
+    /// Why it is accepted, as the warning prints it.
+    pub note: &'static str,
+}
+
+const fn alias(text: &'static str, means: &'static str, note: &'static str) -> Alias {
+    Alias { text, means, note }
+}
+
+const SHORT: &str = "简写";
+const VARIANT: &str = "常见写法";
+const OLD_2019: &str = "2019 年试行格式的名称";
+const STATUTE: &str = "《条例》的措辞";
+
+/// Every accepted wording other than the official one, for the three tables, 基本信息 and the
+/// section headings. The reader, and nothing else, reads this list.
+pub const ALIASES: &[Alias] = &[
+    // 表三: rows.
+    alias("本年新收", "一、本年新收政府信息公开申请数量", SHORT),
+    alias("本年新收申请", "一、本年新收政府信息公开申请数量", SHORT),
+    alias("本年新收申请数量", "一、本年新收政府信息公开申请数量", SHORT),
+    alias("本年新收政府信息公开申请", "一、本年新收政府信息公开申请数量", SHORT),
+    alias("新收申请", "一、本年新收政府信息公开申请数量", SHORT),
+    alias("上年结转", "二、上年结转政府信息公开申请数量", SHORT),
+    alias("上年结转申请", "二、上年结转政府信息公开申请数量", SHORT),
+    alias("上年结转申请数量", "二、上年结转政府信息公开申请数量", SHORT),
+    alias("上年结转政府信息公开申请", "二、上年结转政府信息公开申请数量", SHORT),
+    alias("办理结果", "三、本年度办理结果", SHORT),
+    alias("本年办理结果", "三、本年度办理结果", SHORT),
+    alias("予以公开数", "（一）予以公开", SHORT),
+    alias("（二）部分公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "省略了括号中的说明"),
+    alias("部分公开数", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", SHORT),
+    alias("国家秘密", "1.属于国家秘密", SHORT),
+    alias("法律行政法规禁止公开", "2.其他法律行政法规禁止公开", SHORT),
+    alias("三安全一稳定", "3.危及“三安全一稳定”", SHORT),
+    alias("第三方合法权益", "4.保护第三方合法权益", SHORT),
+    alias("三类内部事务信息", "5.属于三类内部事务信息", SHORT),
+    alias("内部事务信息", "5.属于三类内部事务信息", SHORT),
+    alias("四类过程性信息", "6.属于四类过程性信息", SHORT),
+    alias("过程性信息", "6.属于四类过程性信息", SHORT),
+    alias("行政执法案卷", "7.属于行政执法案卷", SHORT),
+    alias("行政查询事项", "8.属于行政查询事项", SHORT),
+    alias("本机关不掌握", "1.本机关不掌握相关政府信息", SHORT),
+    alias("不掌握相关政府信息", "1.本机关不掌握相关政府信息", SHORT),
+    alias("没有现成信息", "2.没有现成信息需要另行制作", SHORT),
+    alias("需要另行制作", "2.没有现成信息需要另行制作", SHORT),
+    alias("申请内容不明确", "3.补正后申请内容仍不明确", SHORT),
+    alias("信访举报投诉", "1.信访举报投诉类申请", SHORT),
+    alias("公开出版物", "3.要求提供公开出版物", SHORT),
+    alias("大量反复申请", "4.无正当理由大量反复申请", SHORT),
+    alias("确认或重新出具已获取信息", "5.要求行政机关确认或重新出具已获取信息", SHORT),
+    alias("逾期不补正", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", SHORT),
+    alias("无正当理由逾期不补正", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", SHORT),
+    alias("逾期未缴费", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", SHORT),
+    alias("逾期未缴纳费用", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", SHORT),
+    alias("逾期未按收费通知要求缴纳费用", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", SHORT),
+    alias("（六）其他处理", "3.其他", "2019 年试行格式只有一行“（六）其他处理”，没有分为三个子项；已全部计入“3.其他”，2021 格式要求分别填写逾期不补正、逾期未缴费和其他"),
+    alias("其它", "其他", VARIANT),
+    alias("合计", "总计", VARIANT),
+    alias("结转下年度", "四、结转下年度继续办理", SHORT),
+    alias("结转下年", "四、结转下年度继续办理", SHORT),
+    alias("结转下年度继续办理数量", "四、结转下年度继续办理", VARIANT),
+    alias("结转下一年度继续办理", "四、结转下年度继续办理", VARIANT),
+    // 表三: columns.
+    alias("申请人类型", "申请人情况", VARIANT),
+    alias("法人或者其他组织", "法人或其他组织", VARIANT),
+    alias("企业", "商业企业", SHORT),
+    alias("公益组织", "社会公益组织", SHORT),
+    alias("其他组织", "其他", VARIANT),
+    // 表四: groups and results (“复议纠正” is read as 复议 + 纠正).
+    alias("复议", "行政复议", SHORT),
+    alias("直接起诉", "未经复议直接起诉", SHORT),
+    alias("诉讼", "行政诉讼", SHORT),
+    alias("维持", "结果维持", SHORT),
+    alias("纠正", "结果纠正", SHORT),
+    alias("其他", "其他结果", SHORT),
+    alias("未结", "尚未审结", SHORT),
+    alias("未审结", "尚未审结", SHORT),
+    // 表二.
+    alias("规范性文件", "行政规范性文件", OLD_2019),
+    alias("本年制发", "本年制发件数", SHORT),
+    alias("制发件数", "本年制发件数", SHORT),
+    alias("本年废止", "本年废止件数", SHORT),
+    alias("废止件数", "本年废止件数", SHORT),
+    alias("现行有效", "现行有效件数", SHORT),
+    alias("现行有效数", "现行有效件数", SHORT),
+    alias("处理决定数量", "本年处理决定数量", SHORT),
+    alias("本年处理决定数", "本年处理决定数量", SHORT),
+    alias("处理决定数", "本年处理决定数量", SHORT),
+    alias("本年收费金额", "本年收费金额（单位：万元）", "省略了单位，按万元读取"),
+    alias("本年收费金额（万元）", "本年收费金额（单位：万元）", VARIANT),
+    alias("收费金额", "本年收费金额（单位：万元）", "省略了单位，按万元读取"),
+    alias("收费金额（万元）", "本年收费金额（单位：万元）", SHORT),
+    // 基本信息.
+    alias("填报单位", "机关名称", VARIANT),
+    alias("单位名称", "机关名称", VARIANT),
+    alias("报告单位", "机关名称", VARIANT),
+    alias("报送单位", "机关名称", VARIANT),
+    alias("填报机关", "机关名称", VARIANT),
+    alias("机关全称", "机关名称", VARIANT),
+    alias("年度", "报告年度", VARIANT),
+    alias("所属年度", "报告年度", VARIANT),
+    alias("填报年度", "报告年度", VARIANT),
+    alias("统计年度", "报告年度", VARIANT),
+    alias("年份", "报告年度", VARIANT),
+    alias("报告年份", "报告年度", VARIANT),
+    alias("单位类型", "机关类型", VARIANT),
+    alias("地址", "联系地址", SHORT),
+    alias("通讯地址", "联系地址", VARIANT),
+    alias("邮编", "邮政编码", SHORT),
+    alias("电话", "联系电话", SHORT),
+    alias("查阅途径", "电子版查阅途径", SHORT),
+    alias("报告日期", "成文日期", VARIANT),
+    alias("落款日期", "成文日期", VARIANT),
+    // Section headings.
+    alias("四、因政府信息公开工作被申请行政复议提起行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况", STATUTE),
+    alias("四、政府信息公开行政复议和行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况", VARIANT),
+    alias("五、政府信息公开工作存在的主要问题及改进情况", "五、存在的主要问题及改进情况", STATUTE),
+    alias("五、存在问题及改进情况", "五、存在的主要问题及改进情况", SHORT),
+    alias("六、其他事项", "六、其他需要报告的事项", SHORT),
+];
+
+/// The accepted other wordings of an official label (a 基本信息 field, a heading, a table label).
+pub fn aliases_of(label: &str) -> impl Iterator<Item = &'static Alias> + '_ {
+    let k = crate::text::key(label);
+    ALIASES
+        .iter()
+        .filter(move |a| crate::text::key(a.means) == k)
+}
+
+/// Largest edit distance, in characters of a label's key, at which a written label is taken for
+/// that official label when it matches no wording exactly (a dropped, added or changed character,
+/// as in “属于四类过程信息”). Short labels get none: “其中” is one character from “其他”. The
+/// limits keep every pair of official labels of one table apart (`format` tests check that no
+/// official label is within another's limit), and a label within the limit of two is an error.
+pub const fn fuzzy_limit(key_chars: usize) -> usize {
+    match key_chars {
+        0..=3 => 0,
+        4..=11 => 1,
+        12..=17 => 2,
+        _ => 3,
+    }
+}
+
+/// Column heads (and row labels) of helper columns that statistics offices add to a table and
+/// that hold no figure of the format: codes, units, sequence numbers, remarks. Figures under them
+/// are not read.
+pub const HELPER_HEADS: [&str; 12] = [
+    "序号",
+    "代码",
+    "编号",
+    "行次",
+    "栏次",
+    "计量单位",
+    "单位",
+    "备注",
+    "说明",
+    "甲",
+    "乙",
+    "丙",
+];
+
+/// Labels of a total row or column that offices add to a table where the format has none (a
+/// 合计 row under 表二). The reader checks it against the figures it adds up.
+pub const SUM_LABELS: [&str; 4] = ["合计", "总计", "小计", "总数"];
+
+/// Where the reader looks for 报告年度 and 机关名称 when no field is labelled with them, in order
+/// of preference, as the warnings name them.
+pub const INFO_SOURCES: [&str; 4] = ["单独一格的年度", "标题行", "工作表名称", "文件名"];
+
+/// The words of a title row naming the report, e.g. “XX局2024年政府信息公开工作年度报告统计表”:
+/// the agency stands before the year, the year before 年 (or 年度).
+pub const REPORT_TITLE: &str = "政府信息公开工作年度报告";
 
 // ---------------------------------------------------------------------------------------------
 // The 2019 trial layout

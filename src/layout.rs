@@ -11,7 +11,7 @@ use crate::format::{
 };
 
 /// Which of the three tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Table {
     /// 主动公开政府信息情况.
     T2,

@@ -17,6 +17,7 @@ pub mod checks;
 pub mod diagnostics;
 pub mod error;
 pub mod figures;
+pub mod finder;
 pub mod format;
 pub mod init;
 pub mod layout;

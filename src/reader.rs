@@ -12,14 +12,14 @@
 use crate::diagnostics::{CellRef, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::figures::{Number, T2_FEES};
+use crate::finder::{self, Pos};
 use crate::format::{
-    self, deviations, CellId, FieldKind, InfoField, Unit, INFO_FIELDS, LAYOUT_2019_MARKERS,
-    SECTIONS, T2_BLOCKS, T3_COLS, T3_ROWS, T3_TOTAL_COL, T4_GROUPS, T4_RESULTS,
+    self, CellId, FieldKind, InfoField, Unit, INFO_FIELDS, LAYOUT_2019_MARKERS, SECTIONS,
 };
 use crate::statement::{AgencyType, Date, Part, Statement};
 use crate::text::{self, key, Parsed};
 use crate::workbook::{Book, Sheet, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Largest figure accepted in a count cell: larger values are typing errors.
@@ -31,11 +31,6 @@ const FAR_ROW: u32 = 10_000;
 const FAR_COL: u32 = 1_000;
 /// Most cells a warning names.
 const MAX_NAMED: usize = 20;
-
-/// How far (rows) above a table's first data row its column headers may start.
-const HEADER_BAND: u32 = 8;
-/// How far (columns) right of a label a table's data columns may reach.
-const MAX_WIDTH: u32 = 24;
 
 /// Reads a workbook file into a statement.
 pub fn read(path: &Path, limits: crate::workbook::Limits) -> Result<Statement> {
@@ -78,24 +73,26 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     if let Some(d) = r.layout_2019() {
         return Err(invalid(vec![d]));
     }
-    let t2 = r.table2();
-    let t3 = r.table3();
-    let t4 = r.table4();
-    if !(t2 || t3 || t4) {
+    let found = finder::find(book);
+    if !found.tables.iter().any(|&t| t) {
         let mut diags = vec![Diagnostic::error(
             "READ-NO-TABLE",
             "工作簿中没有找到任何统计表（表二、表三、表四）。",
         )
         .hint("请使用 report-gen init 生成的统计表，或把年报格式中的三张表原样粘贴到工作簿中。")];
-        diags.extend(r.diags.into_iter().filter(|d| d.id != "READ-TABLE-MISSING"));
+        diags.extend(found.diagnostics);
         return Err(invalid(diags));
     }
-    // Structural faults (missing or duplicated tables and rows) leave no usable figures.
+    r.diags.extend(found.diagnostics);
+    // Structural faults (missing or ambiguous tables, rows and cells) leave no usable figures.
     if r.diags
         .iter()
         .any(|d| d.is_error() && d.id.starts_with("READ-"))
     {
         return Err(invalid(r.diags));
+    }
+    for (&id, &p) in &found.at {
+        r.figure(id, p);
     }
     r.info();
     r.narrative();
@@ -107,6 +104,7 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
         ));
     }
     r.st.figures.compute_totals();
+    r.sums(&found.sums);
     r.st.diagnostics = r.diags;
     Ok(r.st)
 }
@@ -211,14 +209,6 @@ struct Reader<'a> {
     at: HashMap<Pos, usize>,
 }
 
-/// A position in the book.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct Pos {
-    sheet: usize,
-    row: u32,
-    col: u32,
-}
-
 impl<'a> Reader<'a> {
     fn sheet(&self, i: usize) -> Option<&'a Sheet> {
         self.book.sheets.get(i)
@@ -247,28 +237,6 @@ impl<'a> Reader<'a> {
         };
         let i = *self.at.get(&Pos { sheet, row, col })?;
         self.texts.get(i).map(|(.., k)| k.as_str())
-    }
-
-    /// Keys of the texts shown in a run of cells, one per merged range, empty ones skipped.
-    fn fragments(&self, sheet: usize, cells: impl Iterator<Item = (u32, u32)>) -> Vec<String> {
-        let Some(s) = self.sheet(sheet) else {
-            return Vec::new();
-        };
-        let mut out: Vec<String> = Vec::new();
-        let mut last_origin = None;
-        for (row, col) in cells {
-            let origin = s.merge_at(row, col).map_or((row, col), |(o, _)| o);
-            if last_origin == Some(origin) {
-                continue;
-            }
-            last_origin = Some(origin);
-            if let Some(k) = self.shown_key(sheet, row, col) {
-                if !k.is_empty() {
-                    out.push(k.to_string());
-                }
-            }
-        }
-        out
     }
 
     // -----------------------------------------------------------------------------------------
@@ -352,407 +320,44 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn missing_table(&mut self, table: &str, what: &str) {
-        self.diags.push(
-            Diagnostic::error("READ-TABLE-MISSING", format!("没有找到{table}：{what}。")).hint(
-                "请确认表格的行名、列名与年报格式一致（可用 report-gen init 生成标准统计表）。",
-            ),
-        );
-    }
-
-    fn duplicate_table(&mut self, table: &str, places: &[Pos]) {
-        let cells: Vec<CellRef> = places.iter().map(|&p| self.cell_ref(p)).collect();
-        self.diags.push(
-            Diagnostic::error(
-                "READ-TABLE-DUPLICATE",
-                format!(
-                    "工作簿中有 {} 张{table}，无法确定以哪一张为准。",
-                    places.len()
-                ),
-            )
-            .at(cells)
-            .hint("请删除多余的表格，只保留一张。"),
-        );
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Table 三
-
-    fn table3(&mut self) -> bool {
-        let anchor_key = key(T3_ROWS[format::T3_NEW].label());
-        // Anchors: the end of a run of text cells in a row whose joined keys end with row 一.
-        let mut tables: Vec<(Pos, BTreeMap<usize, u32>)> = Vec::new();
-        for (si, sheet) in self.book.sheets.iter().enumerate() {
-            let mut run: Option<(u32, u32, String)> = None; // (row, first col, joined)
-            for &(row, col) in sheet.cells.keys() {
-                let k = self.shown_key(si, row, col).unwrap_or_default().to_string();
-                let joined = match run.take() {
-                    Some((r, c0, mut j)) if r == row && !k.is_empty() => {
-                        j.push_str(&k);
-                        (r, c0, j)
-                    }
-                    _ => (row, col, k),
-                };
-                if !joined.2.is_empty() && joined.2.ends_with(&anchor_key) {
-                    let at = Pos {
-                        sheet: si,
-                        row: joined.0,
-                        col: joined.1,
-                    };
-                    if let Some(cols) = self.t3_columns(at) {
-                        tables.push((at, cols));
-                    }
-                }
-                run = (!joined.2.is_empty()).then_some(joined);
-            }
-        }
-        let Some((anchor, cols)) = tables.first().cloned() else {
-            self.missing_table(
-                "表三（收到和处理政府信息公开申请情况）",
-                "需要有“一、本年新收政府信息公开申请数量”行，且其上方有“自然人”“商业企业”“科研机构”“社会公益组织”“法律服务机构”“其他”“总计”列",
-            );
-            return false;
-        };
-        if tables.len() > 1 {
-            let places: Vec<Pos> = tables.iter().map(|(p, _)| *p).collect();
-            self.duplicate_table("表三", &places);
-            return true;
-        }
-        let first_data = cols.values().copied().min().unwrap_or(anchor.col + 1);
-        if !cols.contains_key(&T3_TOTAL_COL) {
-            self.diags.push(Diagnostic::warning(
-                "READ-TOTAL-MISSING",
-                "表三没有“总计”列，已按各类申请人之和计算。",
-            ));
-        }
-
-        // Rows: match each row's joined label against the row labels, longest label first.
-        let mut leaves: Vec<(usize, String)> =
-            T3_ROWS.iter().map(|r| key(r.label())).enumerate().collect();
-        leaves.sort_by_key(|(_, k)| std::cmp::Reverse(k.chars().count()));
-        let partial_short = key(deviations::PARTIAL_SHORT);
-        let other_single = key(deviations::OTHER_SINGLE_ROW);
-        let mut found: BTreeMap<usize, u32> = BTreeMap::new();
-        let mut order: Vec<usize> = Vec::new();
-        let mut other_single_row: Option<u32> = None;
-        // Rows start below the column heads (一 need not come first when rows are out of order).
-        let start = self
-            .t3_header_bottom(anchor, &cols)
-            .map_or(anchor.row, |r| r + 1);
-        let last = self
-            .sheet(anchor.sheet)
-            .and_then(Sheet::last_row)
-            .unwrap_or(anchor.row);
-        for row in start..=last.min(anchor.row + 40) {
-            let frags = self.fragments(anchor.sheet, (anchor.col..first_data).map(|c| (row, c)));
-            let joined: String = frags.concat();
-            if joined.is_empty() {
-                continue;
-            }
-            let hit = leaves
-                .iter()
-                .find(|(_, k)| joined.ends_with(k.as_str()))
-                .map(|(i, _)| *i)
-                .or_else(|| {
-                    joined
-                        .ends_with(&partial_short)
-                        .then_some(format::T3_PARTIAL)
-                });
-            match hit {
-                Some(i) => {
-                    if let Some(&prev) = found.get(&i) {
-                        let cells = [prev, row].map(|r| self.cell_ref(Pos { row: r, ..anchor }));
-                        self.diags.push(
-                            Diagnostic::error(
-                                "READ-ROW-DUPLICATE",
-                                format!("表三的{}行出现了两次。", row_name(i)),
-                            )
-                            .at(cells)
-                            .hint("请删除重复的行。"),
-                        );
-                        continue;
-                    }
-                    found.insert(i, row);
-                    order.push(i);
-                    if i == format::T3_CARRIED_FORWARD {
-                        break;
-                    }
-                }
-                None if joined.ends_with(&other_single) => other_single_row = Some(row),
-                None => {}
-            }
-        }
-
-        // A single （六）其他处理 row (2019 habit) is counted as 3.其他.
-        let sub_rows = format::T3_CLASSES[5].rows.clone();
-        let mut absent_as_zero: Vec<usize> = Vec::new();
-        if let Some(row) = other_single_row {
-            if sub_rows.clone().all(|i| !found.contains_key(&i)) {
-                self.diags.push(
-                    Diagnostic::warning(
-                        "READ-DEVIATION",
-                        "表三只有一行“（六）其他处理”，没有分为三个子项；已计入“3.其他”。",
-                    )
-                    .at([self.cell_ref(Pos { row, ..anchor })])
-                    .hint("2021 格式将“（六）其他处理”分为逾期不补正、逾期未缴费、其他三项，请分别填写。"),
-                );
-                found.insert(format::T3_OTHER_MISC, row);
-                absent_as_zero.extend(sub_rows.filter(|&i| i != format::T3_OTHER_MISC));
-            }
-        }
-        if !order.is_sorted() {
-            self.diags.push(
-                Diagnostic::warning(
-                    "READ-ROW-ORDER",
-                    "表三各行的顺序与年报格式不一致，已按行名读取。",
-                )
-                .at([self.cell_ref(anchor)])
-                .hint("发布前请按年报格式的顺序排列。"),
-            );
-        }
-        let missing =
-            (0..T3_ROWS.len()).filter(|i| !found.contains_key(i) && !absent_as_zero.contains(i));
-        for i in missing {
-            if i == format::T3_RESULTS_TOTAL {
-                self.diags.push(Diagnostic::warning(
-                    "READ-TOTAL-MISSING",
-                    "表三没有“（七）总计”行，已按各项办理结果之和计算。",
-                ));
-            } else {
-                self.diags.push(
-                    Diagnostic::error("READ-ROW-MISSING", format!("表三缺少{}行。", row_name(i)))
-                        .at([self.cell_ref(anchor)])
-                        .hint("请按年报格式补齐该行（没有的填 0）。"),
-                );
-            }
-        }
-        for (&i, &row) in &found {
-            for (&c, &col) in &cols {
-                self.figure(CellId::T3(i, c), Pos { row, col, ..anchor });
-            }
-        }
-        true
-    }
-
-    /// The lowest row above `anchor` with text in a data column: the bottom of the column heads.
-    fn t3_header_bottom(&self, anchor: Pos, cols: &BTreeMap<usize, u32>) -> Option<u32> {
-        let sheet = self.sheet(anchor.sheet)?;
-        (anchor.row.saturating_sub(HEADER_BAND)..anchor.row)
-            .rev()
-            .find(|&r| {
-                cols.values()
-                    .any(|&c| matches!(sheet.get(r, c), Some(Value::Text(_))))
-            })
-    }
-
-    /// The data columns of table 三 whose headers stand above `anchor`'s row.
-    fn t3_columns(&self, anchor: Pos) -> Option<BTreeMap<usize, u32>> {
-        let top = anchor.row.saturating_sub(HEADER_BAND);
-        let mut labels: Vec<(usize, String)> =
-            T3_COLS.iter().map(|c| key(c.label)).enumerate().collect();
-        labels.sort_by_key(|(_, k)| std::cmp::Reverse(k.chars().count()));
-        let mut cols = BTreeMap::new();
-        for col in anchor.col + 1..=anchor.col + MAX_WIDTH {
-            let joined = self
-                .fragments(anchor.sheet, (top..anchor.row).map(|r| (r, col)))
-                .concat();
-            if let Some((i, _)) = labels
-                .iter()
-                .find(|(i, k)| joined.ends_with(k.as_str()) && !cols.contains_key(i))
-            {
-                cols.insert(*i, col);
-            }
-        }
-        (0..T3_TOTAL_COL)
-            .all(|c| cols.contains_key(&c))
-            .then_some(cols)
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Table 四
-
-    fn table4(&mut self) -> bool {
-        let review = key(T4_GROUPS[0].0.label);
-        let heads: Vec<Pos> = self
-            .texts()
-            .filter(|(_, _, k)| *k == review)
-            .map(|(p, ..)| p)
-            .collect();
-        let tables: Vec<(Pos, u32, BTreeMap<usize, u32>)> = heads
-            .into_iter()
-            .filter_map(|p| self.t4_columns(p).map(|(row, cols)| (p, row, cols)))
-            .collect();
-        let Some((head, data_row, cols)) = tables.first().cloned() else {
-            self.missing_table(
-                "表四（政府信息公开行政复议、行政诉讼情况）",
-                "需要有“行政复议”“行政诉讼”“未经复议直接起诉”“复议后起诉”表头，及其下的“结果维持”“结果纠正”“其他结果”“尚未审结”“总计”列",
-            );
-            return false;
-        };
-        if tables.len() > 1 {
-            let places: Vec<Pos> = tables.iter().map(|(p, ..)| *p).collect();
-            self.duplicate_table("表四", &places);
-            return true;
-        }
-        for (g, (group, _)) in T4_GROUPS.iter().enumerate() {
-            if !cols.contains_key(&(g * 5 + format::T4_TOTAL)) {
-                self.diags.push(Diagnostic::warning(
-                    "READ-TOTAL-MISSING",
-                    format!("表四“{}”没有“总计”列，已按各项之和计算。", group.label),
-                ));
-            }
-        }
-        for (&i, &col) in &cols {
-            self.figure(
-                CellId::T4(i),
-                Pos {
-                    row: data_row,
-                    col,
-                    ..head
-                },
-            );
-        }
-        true
-    }
-
-    /// The data row and the columns of table 四 whose 行政复议 head is at `head`.
-    fn t4_columns(&self, head: Pos) -> Option<(u32, BTreeMap<usize, u32>)> {
-        let sheet = self.sheet(head.sheet)?;
-        let span = head.col..head.col + MAX_WIDTH;
-        // Header rows hold text that is not a number; the data row follows them.
-        let mut data_row = head.row + 1;
-        while data_row < head.row + HEADER_BAND {
-            let header = span.clone().any(|c| match sheet.get(data_row, c) {
-                Some(Value::Text(t)) => text::parse_number(t) == Parsed::NotANumber,
-                _ => false,
-            });
-            if !header {
-                break;
-            }
-            data_row += 1;
-        }
-        // Group starts: 行政复议 at the head; the two litigation groups where their heads are.
-        let mut starts = vec![head.col];
-        for (group, _) in &T4_GROUPS[1..] {
-            let k = key(group.label);
-            let col = span.clone().find(|&c| {
-                (head.row..data_row).any(|r| self.shown_key(head.sheet, r, c) == Some(k.as_str()))
-            })?;
-            starts.push(col);
-        }
-        if !starts.is_sorted_by(|a, b| a < b) {
-            return None;
-        }
-        let results: Vec<String> = T4_RESULTS.iter().map(|r| key(r.label)).collect();
-        let mut cols = BTreeMap::new();
-        for col in span {
-            let g = starts.iter().rposition(|&s| s <= col).unwrap_or(0);
-            let joined = self
-                .fragments(head.sheet, (head.row..data_row).map(|r| (r, col)))
-                .concat();
-            if let Some(k) = results.iter().position(|rk| joined.ends_with(rk.as_str())) {
-                cols.entry(g * 5 + k).or_insert(col);
-            }
-        }
-        let inputs_found = (0..15)
-            .filter(|i| i % 5 != format::T4_TOTAL)
-            .all(|i| cols.contains_key(&i));
-        inputs_found.then_some((data_row, cols))
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Table 二
-
-    fn table2(&mut self) -> bool {
-        let mut any = false;
-        let mut missing = Vec::new();
-        for (b, block) in T2_BLOCKS.iter().enumerate() {
-            for (r, item) in block.rows.iter().enumerate() {
-                let mut places = self.t2_row(b, item.label);
-                if places.is_empty() && item.id == "normative_documents" {
-                    places = self.t2_row(b, deviations::NORMATIVE_DOCUMENTS_OLD);
-                    if let Some((p, _)) = places.first() {
-                        self.diags.push(
-                            Diagnostic::warning(
-                                "READ-DEVIATION",
-                                "表二的行名写作“规范性文件”，2021 格式为“行政规范性文件”；已按“行政规范性文件”读取。",
-                            )
-                            .at([self.cell_ref(*p)]),
-                        );
-                    }
-                }
-                match places.as_slice() {
-                    [] => missing.push(item.label),
-                    [(p, cols)] => {
-                        any = true;
-                        for (c, &col) in cols.iter().enumerate() {
-                            if let Some(index) = format::t2_cells()
-                                .find(|x| x.block == b && x.row == r && x.col == c)
-                            {
-                                self.figure(CellId::T2(index.index), Pos { col, ..*p });
-                            }
-                        }
-                    }
-                    many => {
-                        any = true;
-                        let places: Vec<Pos> = many.iter().map(|(p, _)| *p).collect();
-                        self.duplicate_table(&format!("表二（“{}”行）", item.label), &places);
-                    }
-                }
-            }
-        }
-        if !any {
-            self.missing_table(
-                "表二（主动公开政府信息情况）",
-                "需要有“规章”“行政规范性文件”“行政许可”“行政处罚”“行政强制”“行政事业性收费”行及其表头",
-            );
-            return false;
-        }
-        for label in missing {
-            self.diags.push(
-                Diagnostic::error("READ-ROW-MISSING", format!("表二缺少“{label}”行。"))
-                    .hint("请按年报格式补齐该行（没有的填 0）。"),
-            );
-        }
-        true
-    }
-
-    /// Cells labelled `label` with the value columns of block `b` in a header row above.
-    fn t2_row(&self, b: usize, label: &str) -> Vec<(Pos, Vec<u32>)> {
-        let Some(block) = T2_BLOCKS.get(b) else {
-            return Vec::new();
-        };
-        let k = key(label);
-        let heads: Vec<String> = block.columns.iter().map(|c| key(c.label)).collect();
-        let fee_head = key("本年收费金额");
-        let mut out = Vec::new();
-        for (p, ..) in self.texts().filter(|(_, _, t)| *t == k) {
-            let Some(sheet) = self.sheet(p.sheet) else {
+    /// Total lines the workbook adds where the format has none: each must equal its parts.
+    fn sums(&mut self, sums: &[finder::Sum]) {
+        for s in sums {
+            let value = self
+                .sheet(s.at.sheet)
+                .and_then(|sh| sh.get(s.at.row, s.at.col));
+            let Ok(Some(written)) = interpret(value, Unit::Wan, true) else {
                 continue;
             };
-            // The nearest header row above holding every column head of the block.
-            let cols = (1..=3)
-                .filter_map(|up| p.row.checked_sub(up))
-                .find_map(|row| {
-                    heads
-                        .iter()
-                        .map(|h| {
-                            (p.col + 1..p.col + MAX_WIDTH).find(|&c| {
-                                sheet.cells.contains_key(&(row, c))
-                                    && self.shown_key(p.sheet, row, c).is_some_and(|tk| {
-                                        tk == *h
-                                            || (block.unit == Unit::Wan
-                                                && tk.starts_with(&fee_head))
-                                    })
-                            })
-                        })
-                        .collect::<Option<Vec<u32>>>()
-                });
-            if let Some(cols) = cols {
-                out.push((p, cols));
+            let parts: f64 = s
+                .parts
+                .iter()
+                .map(|&id| self.st.figures.get(id).as_f64())
+                .sum();
+            if (written - parts).abs() < 1e-6 {
+                continue;
             }
+            let mut cells = vec![self.cell_ref(s.at)];
+            cells.extend(
+                s.parts
+                    .iter()
+                    .filter_map(|id| self.st.cells.get(id).cloned()),
+            );
+            let names: Vec<String> = s.parts.iter().map(|id| id.describe()).collect();
+            self.diags.push(
+                Diagnostic::error(
+                    "READ-SUM",
+                    format!(
+                        "{} 的“{}”填的是 {written}，但{}之和为 {parts}。",
+                        self.cell_ref(s.at),
+                        s.label,
+                        names.join("、")
+                    ),
+                )
+                .at(cells)
+                .hint("请改正合计，或核对各分项。"),
+            );
         }
-        out
     }
 
     // -----------------------------------------------------------------------------------------
@@ -762,20 +367,51 @@ impl<'a> Reader<'a> {
         for field in &INFO_FIELDS {
             let found = self.info_value(field);
             let Some((p, value)) = found else {
-                self.info_missing(field);
+                if !self.info_elsewhere(field) {
+                    self.info_missing(field);
+                }
                 continue;
             };
             self.st.info_cells.insert(field.id, self.cell_ref(p));
             self.info_set(field, p, value);
+            if field.id == "agency" && self.st.info.agency.is_empty() {
+                self.info_elsewhere(field);
+            }
         }
+        self.years_agree();
     }
 
-    /// The value of a 基本信息 field: a cell labelled with it and the next non-empty cell to its
-    /// right, or a cell reading “标签：值”.
-    fn info_value(&self, field: &InfoField) -> Option<(Pos, Value)> {
-        let k = key(field.label);
-        // The value sits in the cell right after the label (after its merged range, if any).
-        let labelled = self.texts().find(|(_, _, t)| *t == k).and_then(|(p, ..)| {
+    /// The value of a 基本信息 field: a cell labelled with it (or with an accepted other
+    /// wording, warned) and the cell to its right, or a cell reading “标签：值”.
+    fn info_value(&mut self, field: &InfoField) -> Option<(Pos, Value)> {
+        let labels = std::iter::once((field.label, None))
+            .chain(format::aliases_of(field.label).map(|a| (a.text, Some(a))));
+        for (label, alias) in labels {
+            let Some((label_at, at, value)) = self.labelled(label) else {
+                continue;
+            };
+            if let Some(a) = alias {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "READ-DEVIATION",
+                        format!(
+                            "“{}”与统计表的“{}”不同（{}），已按“{}”读取。",
+                            a.text, field.label, a.note, field.label
+                        ),
+                    )
+                    .at([self.cell_ref(label_at)]),
+                );
+            }
+            return Some((at, value));
+        }
+        None
+    }
+
+    /// The cell labelled `label` and the value to its right (after its merged range), or a cell
+    /// reading “label：value”: (label cell, value cell, value).
+    fn labelled(&self, label: &str) -> Option<(Pos, Pos, Value)> {
+        let k = key(label);
+        let beside = self.texts().find(|(_, _, t)| *t == k).and_then(|(p, ..)| {
             let sheet = self.sheet(p.sheet)?;
             let end = sheet
                 .merge_at(p.row, p.col)
@@ -785,18 +421,141 @@ impl<'a> Reader<'a> {
                 .get(at.row, at.col)
                 .cloned()
                 .unwrap_or(Value::Text(String::new()));
-            Some((at, value))
+            Some((p, at, value))
         });
-        if labelled.is_some() {
-            return labelled;
+        if beside.is_some() {
+            return beside;
         }
-        let label = normalise_label(field.label);
+        let label = normalise_label(label);
         self.texts().find_map(|(p, t, _)| {
             let n = normalise_label(t);
             let rest = n.strip_prefix(&label)?;
             let rest = rest.strip_prefix([':', '：'])?;
-            Some((p, Value::Text(rest.trim().to_string())))
+            Some((p, p, Value::Text(rest.trim().to_string())))
         })
+    }
+
+    /// 报告年度 or 机关名称 where no field is labelled with it: a cell holding only “2024年度”,
+    /// a title row “XX局2024年政府信息公开工作年度报告统计表”, the sheet name, the file name, in
+    /// that order ([`format::INFO_SOURCES`]); a warning says where it was found. Whether found.
+    fn info_elsewhere(&mut self, field: &InfoField) -> bool {
+        let found: Option<(usize, String, Option<Pos>)> = match field.kind {
+            FieldKind::Year => self
+                .year_sources()
+                .into_iter()
+                .next()
+                .map(|(s, y, p, _)| (s, y.to_string(), p)),
+            FieldKind::Text if field.id == "agency" => self
+                .titles()
+                .into_iter()
+                .find_map(|(p, title)| title.agency.map(|a| (1, a, Some(p))))
+                .or_else(|| file_agency(&self.st.source).map(|a| (3, a, None))),
+            _ => None,
+        };
+        let Some((source, value, at)) = found else {
+            return false;
+        };
+        let place = format::INFO_SOURCES.get(source).copied().unwrap_or("");
+        let place = match at {
+            Some(p) => format!("{place} {}", self.cell_ref(p)),
+            None if source == 2 => place.to_string(),
+            None => format!("{place}“{}”", file_name(&self.st.source)),
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                "READ-INFO",
+                format!(
+                    "没有找到“{}”一栏，已从{place}读取为“{value}”。",
+                    field.label
+                ),
+            )
+            .at(at.map(|p| self.cell_ref(p)))
+            .hint(format!(
+                "请在“基本信息”表中填写“{}”，以免读错。",
+                field.label
+            )),
+        );
+        if let Some(p) = at {
+            self.st.info_cells.insert(field.id, self.cell_ref(p));
+        }
+        match field.kind {
+            FieldKind::Year => self.st.info.year = value.parse().ok(),
+            _ => self.st.info.agency = value,
+        }
+        true
+    }
+
+    /// Every place the workbook names its year, in order of preference: (source index into
+    /// [`format::INFO_SOURCES`], year, cell, words).
+    fn year_sources(&self) -> Vec<(usize, i32, Option<Pos>, String)> {
+        let mut out: Vec<(usize, i32, Option<Pos>, String)> = Vec::new();
+        for (p, t, _) in self.texts() {
+            if let Some(y) = standalone_year(t) {
+                out.push((0, y, Some(p), t.trim().to_string()));
+            }
+        }
+        for (p, title) in self.titles() {
+            out.push((1, title.year, Some(p), title.text));
+        }
+        for s in &self.book.sheets {
+            if let Some(y) = year_in(&s.name) {
+                out.push((2, y, None, s.name.clone()));
+            }
+        }
+        if let Some(y) = year_in(&file_name(&self.st.source)) {
+            out.push((3, y, None, file_name(&self.st.source)));
+        }
+        out
+    }
+
+    /// Title rows naming the report: “XX局2024年政府信息公开工作年度报告（统计表）”.
+    fn titles(&self) -> Vec<(Pos, Title)> {
+        self.texts()
+            .filter_map(|(p, t, _)| title(t).map(|x| (p, x)))
+            .collect()
+    }
+
+    /// Two different years in the workbook (the 报告年度 field, a year cell, a title row) are an
+    /// error naming both; a file name with another year is a warning.
+    fn years_agree(&mut self) {
+        let Some(year) = self.st.info.year else {
+            return;
+        };
+        let mut named: Vec<(String, i32, String)> = Vec::new();
+        if let Some(c) = self.st.info_cells.get("year") {
+            named.push((c.to_string(), year, String::new()));
+        }
+        let sources = self.year_sources();
+        for (source, y, at, words) in &sources {
+            if *source <= 1 {
+                if let Some(p) = at {
+                    named.push((self.cell_ref(*p).to_string(), *y, words.clone()));
+                }
+            }
+        }
+        if let Some((cell, other, words)) = named.iter().find(|(_, y, _)| *y != year).cloned() {
+            let first = named.first().map(|(c, ..)| c.clone()).unwrap_or_default();
+            self.diags.push(
+                Diagnostic::error(
+                    "R-X-3",
+                    format!(
+                        "工作簿中有两个不同的年度：{first} 为 {year} 年，{cell}“{words}”为 {other} 年。"
+                    ),
+                )
+                .at([first, cell])
+                .hint("请核对报告年度，改正其中错误的一处。"),
+            );
+            return;
+        }
+        if let Some((_, y, _, name)) = sources.iter().find(|(s, y, ..)| *s == 3 && *y != year) {
+            self.diags.push(
+                Diagnostic::warning(
+                    "READ-INFO",
+                    format!("文件名“{name}”中的年度 {y} 与报告年度 {year} 不同。"),
+                )
+                .hint("请确认这是要报告的年度的统计表。"),
+            );
+        }
     }
 
     fn info_missing(&mut self, field: &InfoField) {
@@ -1166,17 +925,99 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The name of a row of table 三, for messages.
-fn row_name(i: usize) -> String {
-    T3_ROWS.get(i).map_or_else(String::new, |r| r.describe())
-}
-
-/// The section a 章节 cell names.
+/// The section a 章节 cell names: its heading, its short name or an accepted other wording.
 fn section_of(text: &str) -> Option<usize> {
     let k = key(text);
     SECTIONS.iter().position(|s| {
-        key(s.heading) == k || key(s.short) == k || s.variants.iter().any(|v| key(v) == k)
+        key(s.heading) == k
+            || key(s.short) == k
+            || format::aliases_of(s.heading).any(|a| key(a.text) == k)
     })
+}
+
+/// A title row naming the report.
+struct Title {
+    text: String,
+    agency: Option<String>,
+    year: i32,
+}
+
+/// “XX局2024年政府信息公开工作年度报告统计表” → agency XX局, year 2024.
+fn title(t: &str) -> Option<Title> {
+    use unicode_normalization::UnicodeNormalization;
+    let n: String = t.nfkc().filter(|c| !c.is_whitespace()).collect();
+    if n.chars().count() > 60 {
+        return None;
+    }
+    let at = n.find(format::REPORT_TITLE)?;
+    let before = n.get(..at)?;
+    let before = before.strip_suffix('度').unwrap_or(before);
+    let before = before.strip_suffix('年')?;
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let year: i32 = digits.chars().rev().collect::<String>().parse().ok()?;
+    let agency = before
+        .get(..before.len() - 4)?
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    Some(Title {
+        text: t.trim().to_string(),
+        agency: (!agency.is_empty()).then(|| agency.to_string()),
+        year,
+    })
+}
+
+/// A cell holding only a year: “2024年度”, “2024年”.
+fn standalone_year(t: &str) -> Option<i32> {
+    use unicode_normalization::UnicodeNormalization;
+    let n: String = t.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let digits = n.strip_suffix("年度").or_else(|| n.strip_suffix('年'))?;
+    plausible_year(digits)
+}
+
+/// A four-digit year 2000–2100 in a name (sheet or file): “2024年报”, “统计表2024”.
+fn year_in(name: &str) -> Option<i32> {
+    let digits: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|d| d.len() == 4)
+        .collect();
+    match digits.as_slice() {
+        [d] => plausible_year(d),
+        _ => None,
+    }
+}
+
+fn plausible_year(digits: &str) -> Option<i32> {
+    let y: i32 = (digits.len() == 4).then(|| digits.parse().ok()).flatten()?;
+    (2000..=2100).contains(&y).then_some(y)
+}
+
+/// The file name of a path, as text.
+fn file_name(source: &str) -> String {
+    std::path::Path::new(source)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The agency a file name gives, “伊美区教育局-2025.xlsx” → 伊美区教育局: the stem before its year,
+/// without separators and words such as 统计表.
+fn file_agency(source: &str) -> Option<String> {
+    let stem = std::path::Path::new(source)
+        .file_stem()?
+        .to_string_lossy()
+        .into_owned();
+    let y = year_in(&stem)?;
+    let at = stem.find(&y.to_string())?;
+    let agency = stem
+        .get(..at)?
+        .trim_matches(|c: char| !c.is_alphanumeric() || c.is_ascii_digit());
+    (agency.chars().count() >= 2).then(|| agency.to_string())
 }
 
 /// A sub-heading without the numbering the user may have typed (“（一）”, “一、”, “1.”).

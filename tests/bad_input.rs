@@ -318,21 +318,31 @@ fn structural_faults_are_invalid_and_name_the_table() {
         &twice,
         1,
         &[
-            "[READ-ROW-DUPLICATE]",
-            "表三的「（三）不予公开 4.保护第三方合法权益」行出现了两次。（位置：数据!B33、数据!B34）",
-            "位置：数据!",
+            "[READ-ROW-MISSING]",
+            "表三缺少「（三）不予公开 5.属于三类内部事务信息」行。",
+            "[READ-ROW-DUPLICATE] 表三的「（三）不予公开 4.保护第三方合法权益」行出现了 2 次，数字相同",
+            "位置：数据!B33、数据!B34",
         ],
         &[],
     );
-    // Table 三 twice.
+    // Table 三 twice with different figures: a person could not tell which to take.
+    let mut other = f.clone();
+    other.t3[0][0] = 1;
+    other.t3[2][0] = 1;
+    other.compute_totals();
     let duplicated = tables(&f, &[], |ws| {
-        paste_table_with(ws, Table::T3, (90, 1), &f, Paste::PLAIN, &[]);
+        paste_table_with(ws, Table::T3, (90, 1), &other, Paste::PLAIN, &[]);
     });
     refused(
         "两张表三.xlsx",
         &duplicated,
         1,
-        &["[READ-TABLE-DUPLICATE]", "2 张表三", "数据!B"],
+        &[
+            "[READ-TABLE-DUPLICATE]",
+            "2 张表三",
+            "数字不同",
+            "数据!E26 为 0、数据!E94 为 1",
+        ],
         &[],
     );
 }

@@ -279,13 +279,31 @@ fn missing_and_duplicated_rows_and_tables_are_errors() {
         .message
         .contains("4.保护第三方合法权益"));
 
+    // A row twice with different figures: which one? An error naming both rows.
+    let mut rows = t3_rows();
+    rows.insert(8, (rows[7].0, 3));
+    let d = invalid(&custom(&rows, |_| {}));
+    let hit = one(&d, "READ-ROW-DUPLICATE");
+    assert_eq!(hit.cells.len(), 2, "{hit:?}");
+    assert!(hit.message.contains("数字不同"), "{}", hit.message);
+    // The same row twice with the same figures: read, with a warning naming both.
     let mut rows = t3_rows();
     rows.insert(8, rows[7]);
-    let d = invalid(&custom(&rows, |_| {}));
-    assert_eq!(one(&d, "READ-ROW-DUPLICATE").cells.len(), 2);
+    let st = read(&custom(&rows, |_| {})).expect("reads");
+    let hit = one(&st.diagnostics, "READ-ROW-DUPLICATE");
+    assert_eq!((hit.severity, hit.cells.len()), (Severity::Warning, 2));
 
-    let d = invalid(&custom(&t3_rows(), |ws| custom_t3(ws, 90, &t3_rows())));
-    assert!(one(&d, "READ-TABLE-DUPLICATE").message.contains("2 张表三"));
+    // Two tables 三: with different figures an error, with the same figures a warning.
+    let other: Vec<(&str, u64)> = t3_rows().into_iter().map(|(l, v)| (l, v * 2)).collect();
+    let d = invalid(&custom(&t3_rows(), |ws| custom_t3(ws, 90, &other)));
+    let hit = one(&d, "READ-TABLE-DUPLICATE");
+    assert!(hit.message.contains("2 张表三") && hit.message.contains("数字不同"));
+    let st = read(&custom(&t3_rows(), |ws| custom_t3(ws, 90, &t3_rows()))).expect("reads");
+    assert_eq!(
+        one(&st.diagnostics, "READ-TABLE-DUPLICATE").severity,
+        Severity::Warning
+    );
+    assert_eq!(st.figures.t3[0], [1, 1, 1, 1, 1, 1, 6]);
 }
 
 #[test]
