@@ -24,7 +24,9 @@ use crate::format::{self, CellId, T3_ROWS};
 use crate::layout::{Content, Table};
 use crate::text::{self, key, Parsed};
 use crate::workbook::{Book, Sheet, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 /// A position in a book: sheet index, 0-based row and column.
@@ -75,6 +77,25 @@ struct Meaning {
     how: How,
 }
 
+/// A set of labels that counts a label present twice (表三 3.其他 × 其他).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Bag {
+    once: u128,
+    twice: u128,
+}
+
+impl Bag {
+    fn add(&mut self, t: TextId) {
+        self.twice |= self.once & bit(t);
+        self.once |= bit(t);
+    }
+
+    /// Whether every label of `need` is here, as many times.
+    fn holds(self, need: Bag) -> bool {
+        need.once & !self.once == 0 && need.twice & !self.twice == 0
+    }
+}
+
 /// One data cell of a table as the official layout labels it.
 #[derive(Debug)]
 struct CellCat {
@@ -88,6 +109,9 @@ struct CellCat {
     /// The labels that single it out wherever they stand (a key-value indicator naming the
     /// whole path, 表四 with its groups as rows).
     required: Vec<TextId>,
+    /// The labels of `sided` and `required` as sets, to rule cells out before `covers`.
+    sided_bits: [u128; 2],
+    required_bits: u128,
     /// Its labels as the format prints them (“3.其他”, where the key is shared with the column
     /// “其他”).
     printed: Vec<(TextId, &'static str)>,
@@ -105,6 +129,9 @@ struct TableCat {
 struct Catalogue {
     /// Official label keys by id.
     keys: Vec<String>,
+    /// Ids by key, and by the official label as typed in `format`.
+    ids: HashMap<String, TextId>,
+    by_label: HashMap<&'static str, TextId>,
     /// The official label as printed, by id.
     labels: Vec<&'static str>,
     /// Every wording (official keys, alias keys) and what it means.
@@ -115,12 +142,15 @@ struct Catalogue {
     /// matching.
     forms: Vec<Vec<String>>,
     tables: Vec<TableCat>,
-    /// 表三 codes (一, 二, 三(一), 三(三)1 … 四) by their normalised form.
-    codes: HashMap<String, TextId>,
+    /// 表三 codes (一, 二, 三(一), 三(三)1 … 四) by their normalised form, as what they mean.
+    codes: HashMap<String, Vec<Meaning>>,
     /// Heads that span several columns of heads in the official layout (行政复议, 法人或其他组织,
     /// 第二十条第（一）项), and row labels that span several rows of labels (（三）不予公开).
     across: u128,
     down: u128,
+    /// Keys of [`format::HELPER_HEADS`] and [`format::SUM_LABELS`].
+    helpers: Vec<String>,
+    sums: Vec<String>,
 }
 
 fn catalogue() -> &'static Catalogue {
@@ -136,18 +166,23 @@ impl Catalogue {
     fn build() -> Catalogue {
         let mut cat = Catalogue {
             keys: Vec::new(),
+            ids: HashMap::default(),
+            by_label: HashMap::default(),
             labels: Vec::new(),
-            words: HashMap::new(),
-            by_first: HashMap::new(),
+            words: HashMap::default(),
+            by_first: HashMap::default(),
             forms: Vec::new(),
             tables: Vec::new(),
-            codes: HashMap::new(),
+            codes: HashMap::default(),
             across: 0,
             down: 0,
+            helpers: format::HELPER_HEADS.iter().map(|h| key(h)).collect(),
+            sums: format::SUM_LABELS.iter().map(|h| key(h)).collect(),
         };
         // Official labels of the three tables, as the layouts place them.
-        for table in Table::ALL {
-            for p in table.layout().cells {
+        let layouts = Table::ALL.map(Table::layout);
+        for layout in &layouts {
+            for p in &layout.cells {
                 let Some(label) = p.content.text() else {
                     continue;
                 };
@@ -161,24 +196,17 @@ impl Catalogue {
                 }
             }
         }
-        for (i, a) in format::ALIASES.iter().enumerate() {
-            let Some(&text) = cat
-                .keys
-                .iter()
-                .position(|k| *k == key(a.means))
-                .and_then(|i| TextId::try_from(i).ok())
-                .as_ref()
-            else {
+        for (i, (k, means)) in format::alias_keys().iter().enumerate() {
+            let Some(&text) = cat.ids.get(means) else {
                 continue; // an alias of a 基本信息 field or a heading
             };
-            let k = key(a.text);
             let how = How::Alias(u16::try_from(i).unwrap_or(u16::MAX));
             cat.words
                 .entry(k.clone())
                 .or_default()
                 .push(Meaning { text, how });
             if let Some(forms) = cat.forms.get_mut(usize::from(text)) {
-                forms.push(k);
+                forms.push(k.clone());
             }
         }
         for k in cat.words.keys() {
@@ -192,21 +220,26 @@ impl Catalogue {
         // 表三 codes: the numbering of each label on a row's path (三 + （三） + 1).
         for row in &T3_ROWS {
             let code: String = row.path.iter().map(|l| code_of(l)).collect();
-            if let Some(t) = cat.id(row.label()) {
-                cat.codes.insert(code, t);
+            if let Some(text) = cat.id(row.label()) {
+                let how = How::Code;
+                cat.codes.insert(code, vec![Meaning { text, how }]);
             }
         }
-        for table in Table::ALL {
-            let t = cat.table_cat(table);
+        for layout in &layouts {
+            let t = cat.table_cat(layout);
             cat.tables.push(t);
         }
         cat
     }
 
     fn intern(&mut self, label: &'static str) -> TextId {
+        if let Some(&id) = self.by_label.get(label) {
+            return id;
+        }
         let k = key(label);
-        if let Some(i) = self.keys.iter().position(|x| *x == k) {
-            return TextId::try_from(i).unwrap_or(TextId::MAX);
+        if let Some(&id) = self.ids.get(&k) {
+            self.by_label.insert(label, id);
+            return id;
         }
         let id = TextId::try_from(self.keys.len()).unwrap_or(TextId::MAX);
         self.words.entry(k.clone()).or_default().push(Meaning {
@@ -214,114 +247,126 @@ impl Catalogue {
             how: How::Exact,
         });
         self.forms.push(vec![k.clone()]);
+        self.ids.insert(k.clone(), id);
+        self.by_label.insert(label, id);
         self.keys.push(k);
         self.labels.push(label);
         id
     }
 
     fn id(&self, label: &str) -> Option<TextId> {
-        let k = key(label);
-        self.keys
-            .iter()
-            .position(|x| *x == k)
-            .and_then(|i| TextId::try_from(i).ok())
+        self.by_label
+            .get(label)
+            .or_else(|| self.ids.get(&key(label)))
+            .copied()
     }
 
     /// The table's cells with their official paths: the official layout read by the same runs
     /// the finder reads a sheet with.
-    fn table_cat(&self, table: Table) -> TableCat {
-        let layout = table.layout();
-        let sheet = layout_sheet(&layout);
-        let grid = Grid::scan(self, &sheet, 0);
+    fn table_cat(&self, layout: &crate::layout::Layout) -> TableCat {
         let mut texts = 0u128;
         let mut on_paths = 0u128;
-        // Each data cell's labels, inner first, alternating sides: (side, label).
-        let mut cells: Vec<(CellId, Vec<(usize, TextId)>)> = Vec::new();
-        let mut labels_printed: Vec<Vec<(TextId, &'static str)>> = Vec::new();
         for p in &layout.cells {
             if let Some(label) = p.content.text() {
                 texts |= self.id(label).map_or(0, bit);
             }
-            let Content::Data(id) = p.content else {
-                continue;
-            };
-            let (r, c) = (p.row as u32, p.col as u32);
-            let runs = [grid.left_run(r, c), grid.up_run(r, c)];
-            let sides = runs.map(|run| run.map(label_ids).unwrap_or_default());
-            let printed: Vec<(TextId, &'static str)> = runs
-                .iter()
-                .flatten()
-                .flat_map(|toks| toks.iter())
-                .filter_map(|t| {
-                    let text = t.meanings.first()?.text;
-                    let placed = layout.covering(t.at.0 as usize, t.at.1 as usize)?;
-                    Some((text, placed.content.text()?))
-                })
-                .collect();
-            labels_printed.push(printed);
+        }
+        // Each data cell's labels, inner first, alternating sides: (side, label).
+        let mut cells: Vec<(CellId, Vec<(usize, TextId)>)> = Vec::new();
+        let mut labels_printed: Vec<Vec<(TextId, &'static str)>> = Vec::new();
+        for (id, left, up) in layout.paths() {
+            let sides = [&left, &up];
             let mut path = Vec::new();
-            for i in 0..sides.iter().map(Vec::len).max().unwrap_or(0) {
-                for (side, texts) in sides.iter().enumerate() {
-                    path.extend(texts.iter().rev().nth(i).map(|&t| (side, t)));
+            let mut printed = Vec::new();
+            for i in 0..left.len().max(up.len()) {
+                for (side, labels) in sides.iter().enumerate() {
+                    let Some(&label) = labels.iter().rev().nth(i) else {
+                        continue;
+                    };
+                    if let Some(t) = self.id(label) {
+                        path.push((side, t));
+                        printed.push((t, label));
+                        on_paths |= bit(t);
+                    }
                 }
             }
-            for &(_, t) in &path {
-                on_paths |= bit(t);
-            }
+            labels_printed.push(printed);
             cells.push((id, path));
         }
         let table_wide = texts & !on_paths;
-        // Whether `have` holds every label of `need`, repeats counted.
-        let holds = |have: &mut dyn Iterator<Item = TextId>, need: &[TextId]| {
-            let have: Vec<TextId> = have.collect();
-            need.iter().all(|t| {
-                have.iter().filter(|x| *x == t).count() >= need.iter().filter(|x| *x == t).count()
+        // Each path as bags: either side, row side, head side.
+        let bags: Vec<[Bag; 3]> = cells
+            .iter()
+            .map(|(_, path)| {
+                let mut b = [Bag::default(); 3];
+                for &(side, t) in path {
+                    b[0].add(t);
+                    if let Some(s) = b.get_mut(side + 1) {
+                        s.add(t);
+                    }
+                }
+                b
             })
-        };
+            .collect();
+        // The cells whose path holds a label, to start each search from.
+        let mut holding: HashMap<TextId, Vec<usize>> = HashMap::default();
+        for (i, (_, path)) in cells.iter().enumerate() {
+            for &(_, t) in path {
+                let list = holding.entry(t).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
         let mut out = Vec::new();
         for ((id, path), printed) in cells.iter().zip(labels_printed) {
-            // The shortest prefix of the path that no other cell also has.
+            let start = path
+                .first()
+                .and_then(|(_, t)| holding.get(t))
+                .cloned()
+                .unwrap_or_default();
+            // The shortest prefix of the path that no other cell also has; the cells still alike
+            // narrow with every label added.
             let mut required: Vec<TextId> = Vec::new();
+            let mut need = Bag::default();
+            let mut alike = start.clone();
             for &(_, t) in path {
                 required.push(t);
-                let alike = cells
-                    .iter()
-                    .filter(|(_, p)| holds(&mut p.iter().map(|x| x.1), &required))
-                    .count();
-                if alike <= 1 {
+                need.add(t);
+                alike.retain(|&i| bags.get(i).is_some_and(|b| b[0].holds(need)));
+                if alike.len() <= 1 {
                     break;
                 }
             }
             let mut sided: [Vec<TextId>; 2] = [Vec::new(), Vec::new()];
+            let mut need = [Bag::default(); 2];
+            let mut alike = start;
             for &(side, t) in path {
-                if let Some(s) = sided.get_mut(side) {
+                if let (Some(s), Some(n)) = (sided.get_mut(side), need.get_mut(side)) {
                     s.push(t);
+                    n.add(t);
                 }
-                let alike = cells
-                    .iter()
-                    .filter(|(_, p)| {
-                        (0..2).all(|s| {
-                            holds(
-                                &mut p.iter().filter(|x| x.0 == s).map(|x| x.1),
-                                sided.get(s).map_or(&[][..], |v| v.as_slice()),
-                            )
-                        })
-                    })
-                    .count();
-                if alike <= 1 {
+                alike.retain(|&i| {
+                    bags.get(i)
+                        .is_some_and(|b| b[1].holds(need[0]) && b[2].holds(need[1]))
+                });
+                if alike.len() <= 1 {
                     break;
                 }
             }
             let allowed = path.iter().fold(table_wide, |a, &(_, t)| a | bit(t));
+            let set = |v: &[TextId]| v.iter().fold(0u128, |a, &t| a | bit(t));
             out.push(CellCat {
                 id: *id,
                 allowed,
+                sided_bits: [set(&sided[0]), set(&sided[1])],
+                required_bits: set(&required),
                 sided,
                 required,
                 printed,
             });
         }
-        let mut by_required: HashMap<TextId, Vec<usize>> = HashMap::new();
+        let mut by_required: HashMap<TextId, Vec<usize>> = HashMap::default();
         for (i, c) in out.iter().enumerate() {
             let mut seen = 0u128;
             for &t in c.required.iter().chain(c.sided.iter().flatten()) {
@@ -340,15 +385,16 @@ impl Catalogue {
 
     /// What a cell's text means as labels: one or more consecutive labels covering the whole
     /// text (numbering between them skipped), or `None`.
-    fn tokenize(&self, k: &str) -> Option<Vec<Vec<Meaning>>> {
+    fn tokenize(&self, k: &str) -> Option<Vec<&[Meaning]>> {
         if k.is_empty() {
             return None;
         }
-        if let Some(m) = self.words.get(k) {
-            return Some(vec![m.clone()]);
-        }
-        if k.chars().count() > MAX_LABEL_CHARS {
+        // Long texts (narrative) are no labels: not even hashed.
+        if k.len() > MAX_LABEL_CHARS * 3 {
             return None;
+        }
+        if let Some(m) = self.words.get(k) {
+            return Some(vec![m.as_slice()]);
         }
         let mut out = Vec::new();
         let mut rest = k;
@@ -359,7 +405,7 @@ impl Catalogue {
                 .and_then(|ws| ws.iter().find(|w| rest.starts_with(w.as_str())));
             match word {
                 Some(w) => {
-                    out.extend(self.words.get(w).cloned());
+                    out.extend(self.words.get(w).map(Vec::as_slice));
                     rest = rest.get(w.len()..).unwrap_or("");
                 }
                 // Numbering between labels (（三）, 1.) was kept by `key` inside a line.
@@ -410,15 +456,12 @@ impl Catalogue {
     }
 }
 
-fn is_numeral(c: char) -> bool {
-    "一二三四五六七八九十".contains(c) || c.is_ascii_digit()
-}
+use crate::text::is_numeral;
 
 /// The numbering of a label as a code part: “三、本年度办理结果” → 三, “（三）不予公开” → (三),
 /// “1.属于国家秘密” → 1.
 fn code_of(label: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let t: String = label.nfkc().collect();
+    let t = crate::text::nfkc(label);
     if let Some(rest) = t.strip_prefix('(') {
         let inner: String = rest.chars().take_while(|&c| is_numeral(c)).collect();
         return format!("({inner})");
@@ -429,8 +472,14 @@ fn code_of(label: &str) -> String {
 /// A cell's text as a 表三 code: NFKC, only numerals and parentheses kept; `None` unless it looks
 /// like one (starts with a Chinese numeral, nothing but numerals and parentheses).
 fn as_code(t: &str) -> Option<String> {
-    use unicode_normalization::UnicodeNormalization;
-    let s: String = t.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let first = t.trim_start().chars().next()?;
+    if !matches!(first, '一' | '二' | '三' | '四') {
+        return None;
+    }
+    let s: String = crate::text::nfkc(t)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let s = s.trim_end_matches(['.', '、']);
     let first = s.chars().next()?;
     ("一二三四".contains(first)
@@ -447,9 +496,13 @@ fn spread_unmerged_heads(cat: &Catalogue, occ: &mut BTreeMap<(u32, u32), Occ>, t
     // Only labels that span in the official layout: a row label must not spread over the blank
     // figures after it.
     let spans = |o: &Occ, set: u128| match o {
-        Occ::Text(i) => texts
-            .get(*i)
-            .is_some_and(|t| t.labels.iter().flatten().any(|m| set & bit(m.text) != 0)),
+        Occ::Text(i) => texts.get(*i).is_some_and(|t| {
+            t.labels
+                .iter()
+                .copied()
+                .flatten()
+                .any(|m| set & bit(m.text) != 0)
+        }),
         _ => false,
     };
     let texty = |occ: &BTreeMap<(u32, u32), Occ>, at: (u32, u32)| match occ.get(&at) {
@@ -495,25 +548,6 @@ fn spread_unmerged_heads(cat: &Catalogue, occ: &mut BTreeMap<(u32, u32), Occ>, t
     }
 }
 
-/// The official layout as a sheet: labels as text, data cells as zero.
-fn layout_sheet(layout: &crate::layout::Layout) -> Sheet {
-    let mut sheet = Sheet::default();
-    for p in &layout.cells {
-        let value = match p.content.text() {
-            Some(t) => Value::Text(t.to_string()),
-            None => Value::Number(0.0),
-        };
-        let (r, c) = (p.row as u32, p.col as u32);
-        sheet.cells.insert((r, c), value);
-        if p.is_merged() {
-            sheet
-                .merges
-                .push(((r, c), (r + p.rows as u32 - 1, c + p.cols as u32 - 1)));
-        }
-    }
-    sheet
-}
-
 // ---------------------------------------------------------------------------------------------
 // A grid scanned into labelled runs
 
@@ -530,44 +564,47 @@ enum Occ {
 
 /// A text cell: what it means as labels, if anything.
 #[derive(Debug)]
-struct TextCell {
+struct TextCell<'a> {
     at: (u32, u32),
-    key: String,
-    /// Consecutive labels the text is made of; empty for a text that is no label.
-    labels: Vec<Vec<Meaning>>,
+    key: std::borrow::Cow<'a, str>,
+    /// Consecutive labels the text is made of (what each may mean, from the catalogue); empty
+    /// for a text that is no label.
+    labels: Vec<&'a [Meaning]>,
 }
 
 /// A label as the finder met it in a run.
 #[derive(Debug, Clone)]
-struct Tok {
+struct Tok<'a> {
     /// The cell it was written in (the first cell of a label split over several).
     at: (u32, u32),
     /// Where its cell begins along the run's line (the column of a row run, the row of a column
     /// run; for a merged cell, the first it covers in this line).
     pos: u32,
-    meanings: Vec<Meaning>,
+    meanings: &'a [Meaning],
     /// The key of a text that is no label (kept for fuzzy matching).
     unknown: Option<String>,
+    /// Every label it may mean, as a set.
+    bits: u128,
 }
 
 /// Consecutive text cells in a row (left to right) or a column (top to bottom), not interrupted
 /// by a figure.
 #[derive(Debug, Default)]
-struct Run {
+struct Run<'a> {
     /// First and last row (column runs) or column (row runs) it covers.
     start: u32,
     end: u32,
-    toks: Vec<Tok>,
+    toks: Vec<Tok<'a>>,
     /// Whether any token means a label.
     labelled: bool,
     /// Where its last label ends: texts after it (a figure typed as words) may be positions.
     label_end: u32,
-    /// Keys of its texts, in reading order (helper columns, 合计 lines).
-    keys: Vec<String>,
+    /// Its last text (index into [`Grid::texts`]): a helper column's head, a 合计 line's label.
+    last: Option<usize>,
 }
 
 /// The tokens before `before` of the nearest run in `runs` that has labels there.
-fn nearest(runs: &[Run], before: u32) -> Option<&[Tok]> {
+fn nearest<'r, 'a>(runs: &'r [Run<'a>], before: u32) -> Option<&'r [Tok<'a>]> {
     runs.iter()
         .rev()
         .filter(|run| run.start < before)
@@ -578,31 +615,36 @@ fn nearest(runs: &[Run], before: u32) -> Option<&[Tok]> {
         })
 }
 
-/// The official labels of tokens, in order.
-fn label_ids(toks: &[Tok]) -> Vec<TextId> {
-    toks.iter()
-        .filter_map(|t| t.meanings.first().map(|m| m.text))
-        .collect()
-}
-
 struct Grid<'a> {
     sheet: &'a Sheet,
     index: usize,
     occ: BTreeMap<(u32, u32), Occ>,
-    texts: Vec<TextCell>,
+    texts: Vec<TextCell<'a>>,
     /// Runs per row, left to right; per column, top to bottom.
-    rows: BTreeMap<u32, Vec<Run>>,
-    cols: BTreeMap<u32, Vec<Run>>,
+    rows: BTreeMap<u32, Vec<Run<'a>>>,
+    cols: BTreeMap<u32, Vec<Run<'a>>>,
 }
 
 impl<'a> Grid<'a> {
-    fn scan(cat: &Catalogue, sheet: &'a Sheet, index: usize) -> Grid<'a> {
+    /// Reads a sheet into runs; `keys` gives the key of a text cell when the caller has it.
+    fn scan(
+        cat: &'a Catalogue,
+        sheet: &'a Sheet,
+        index: usize,
+        keys: &dyn Fn(Pos) -> Option<&'a str>,
+    ) -> Grid<'a> {
         let mut occ: BTreeMap<(u32, u32), Occ> = BTreeMap::new();
         let mut texts = Vec::new();
         for (&at, v) in &sheet.cells {
             let o = match v {
                 Value::Text(t) if text::parse_number(t) == Parsed::NotANumber => {
-                    let k = key(t);
+                    let (row, col) = at;
+                    let known = keys(Pos {
+                        sheet: index,
+                        row,
+                        col,
+                    });
+                    let k = known.map_or_else(|| key(t).into(), std::borrow::Cow::Borrowed);
                     let labels = cat.tokenize(&k).unwrap_or_default();
                     texts.push(TextCell { at, key: k, labels });
                     Occ::Text(texts.len() - 1)
@@ -612,15 +654,15 @@ impl<'a> Grid<'a> {
             occ.insert(at, o);
         }
         // 表三 codes count only in a column holding several of them.
-        let mut code_cols: HashMap<u32, usize> = HashMap::new();
-        let codes: Vec<Option<TextId>> = texts
+        let mut code_cols: HashMap<u32, usize> = HashMap::default();
+        let codes: Vec<Option<&'a [Meaning]>> = texts
             .iter()
             .map(|tc| {
                 let t = match sheet.get(tc.at.0, tc.at.1) {
                     Some(Value::Text(t)) if tc.labels.is_empty() => t,
                     _ => return None,
                 };
-                let code = as_code(t).and_then(|c| cat.codes.get(&c).copied());
+                let code = as_code(t).and_then(|c| cat.codes.get(&c).map(Vec::as_slice));
                 if code.is_some() {
                     *code_cols.entry(tc.at.1).or_default() += 1;
                 }
@@ -628,12 +670,9 @@ impl<'a> Grid<'a> {
             })
             .collect();
         for (tc, code) in texts.iter_mut().zip(codes) {
-            if let Some(text) = code {
+            if let Some(code) = code {
                 if code_cols.get(&tc.at.1).copied().unwrap_or(0) >= MIN_CODES {
-                    tc.labels = vec![vec![Meaning {
-                        text,
-                        how: How::Code,
-                    }]];
+                    tc.labels = vec![code];
                 }
             }
         }
@@ -659,20 +698,27 @@ impl<'a> Grid<'a> {
             rows: BTreeMap::new(),
             cols: BTreeMap::new(),
         };
-        let mut by_row: BTreeMap<u32, Vec<(u32, Occ)>> = BTreeMap::new();
-        let mut by_col: BTreeMap<u32, Vec<(u32, Occ)>> = BTreeMap::new();
-        for (&(r, c), &o) in &g.occ {
-            by_row.entry(r).or_default().push((c, o));
-            by_col.entry(c).or_default().push((r, o));
+        // Runs of every row and column that shows any text.
+        let mut cells: Vec<((u32, u32), Occ)> = g.occ.iter().map(|(&at, &o)| (at, o)).collect();
+        let mut rows = BTreeMap::new();
+        for line in cells.chunk_by(|a, b| a.0 .0 == b.0 .0) {
+            if let Some(((r, _), _)) = line.first() {
+                let runs = g.runs(cat, &mut line.iter().map(|&((_, c), o)| (c, o)));
+                if !runs.is_empty() {
+                    rows.insert(*r, runs);
+                }
+            }
         }
-        let rows: BTreeMap<u32, Vec<Run>> = by_row
-            .into_iter()
-            .map(|(r, line)| (r, g.runs(cat, &line)))
-            .collect();
-        let cols: BTreeMap<u32, Vec<Run>> = by_col
-            .into_iter()
-            .map(|(c, line)| (c, g.runs(cat, &line)))
-            .collect();
+        cells.sort_unstable_by_key(|&((r, c), _)| (c, r));
+        let mut cols = BTreeMap::new();
+        for line in cells.chunk_by(|a, b| a.0 .1 == b.0 .1) {
+            if let Some(((_, c), _)) = line.first() {
+                let runs = g.runs(cat, &mut line.iter().map(|&((r, _), o)| (r, o)));
+                if !runs.is_empty() {
+                    cols.insert(*c, runs);
+                }
+            }
+        }
         g.rows = rows;
         g.cols = cols;
         g
@@ -691,19 +737,20 @@ impl<'a> Grid<'a> {
     }
 
     /// Splits one line (a row or a column, in order) into runs of text cells.
-    fn runs(&self, cat: &Catalogue, line: &[(u32, Occ)]) -> Vec<Run> {
+    fn runs(&self, cat: &'a Catalogue, line: &mut dyn Iterator<Item = (u32, Occ)>) -> Vec<Run<'a>> {
         let mut out = Vec::new();
         // (coordinate, text index), one per merged range; where the run starts and last reached.
         let mut cells: Vec<(u32, usize)> = Vec::new();
         let mut span: Option<(u32, u32)> = None;
-        let flush =
-            |cells: &mut Vec<(u32, usize)>, span: &mut Option<(u32, u32)>, out: &mut Vec<Run>| {
-                if let Some((start, end)) = span.take() {
-                    out.push(self.run(cat, start, end, cells));
-                }
-                cells.clear();
-            };
-        for &(at, o) in line {
+        let flush = |cells: &mut Vec<(u32, usize)>,
+                     span: &mut Option<(u32, u32)>,
+                     out: &mut Vec<Run<'a>>| {
+            if let Some((start, end)) = span.take() {
+                out.push(self.run(cat, start, end, cells));
+            }
+            cells.clear();
+        };
+        for (at, o) in line {
             // An empty cell ends a run: a blank figure must not join the heads above and below
             // it, nor a table the one stacked under it.
             if span.is_some_and(|(_, end)| end.saturating_add(1) != at) {
@@ -725,7 +772,7 @@ impl<'a> Grid<'a> {
 
     /// One run's labels. A text that is no label on its own is joined with the texts after it
     /// (“社会公益” over “组织”) when together they are.
-    fn run(&self, cat: &Catalogue, start: u32, end: u32, cells: &[(u32, usize)]) -> Run {
+    fn run(&self, cat: &'a Catalogue, start: u32, end: u32, cells: &[(u32, usize)]) -> Run<'a> {
         let mut run = Run {
             start,
             end,
@@ -737,20 +784,21 @@ impl<'a> Grid<'a> {
                 i += 1;
                 continue;
             };
-            run.keys.push(tc.key.clone());
+            run.last = Some(ti);
             if !tc.labels.is_empty() {
-                for m in &tc.labels {
+                for &m in &tc.labels {
                     run.toks.push(Tok {
                         at: tc.at,
                         pos,
-                        meanings: m.clone(),
+                        meanings: m,
                         unknown: None,
+                        bits: m.iter().fold(0, |a, x| a | bit(x.text)),
                     });
                 }
                 i += 1;
                 continue;
             }
-            let mut joined = tc.key.clone();
+            let mut joined = tc.key.to_string();
             let mut used = 1;
             let mut found = None;
             for (n, &(_, tj)) in cells.iter().enumerate().skip(i + 1).take(2) {
@@ -770,20 +818,25 @@ impl<'a> Grid<'a> {
                         run.toks.push(Tok {
                             at: tc.at,
                             pos,
+                            bits: m.iter().fold(0, |a, x| a | bit(x.text)),
                             meanings: m,
                             unknown: None,
                         });
                     }
                     for &(_, tj) in cells.iter().skip(i + 1).take(used - 1) {
-                        run.keys.extend(self.texts.get(tj).map(|t| t.key.clone()));
+                        run.last = Some(tj);
                     }
                 }
-                None if !tc.key.is_empty() => run.toks.push(Tok {
-                    at: tc.at,
-                    pos,
-                    meanings: Vec::new(),
-                    unknown: Some(tc.key.clone()),
-                }),
+                // Only a short text can be a misspelt label.
+                None if !tc.key.is_empty() && tc.key.len() <= MAX_LABEL_CHARS * 3 => {
+                    run.toks.push(Tok {
+                        at: tc.at,
+                        pos,
+                        meanings: &[],
+                        unknown: Some(tc.key.to_string()),
+                        bits: 0,
+                    })
+                }
                 None => {}
             }
             i += used;
@@ -798,22 +851,22 @@ impl<'a> Grid<'a> {
 
     /// The labels of the nearest labelled run to the left of (r, c) in row r (only those left
     /// of c: a text typed where a figure belongs joins the labels' run).
-    fn left_run(&self, r: u32, c: u32) -> Option<&[Tok]> {
+    fn left_run(&self, r: u32, c: u32) -> Option<&[Tok<'a>]> {
         nearest(self.rows.get(&r)?, c)
     }
 
     /// The labels of the nearest labelled run above (r, c) in column c.
-    fn up_run(&self, r: u32, c: u32) -> Option<&[Tok]> {
+    fn up_run(&self, r: u32, c: u32) -> Option<&[Tok<'a>]> {
         nearest(self.cols.get(&c)?, r)
     }
 
     /// The nearest run of any text above (r, c), labelled or not: a helper column's head.
-    fn head_above(&self, r: u32, c: u32) -> Option<&Run> {
+    fn head_above(&self, r: u32, c: u32) -> Option<&Run<'a>> {
         self.cols.get(&c)?.iter().rev().find(|run| run.end < r)
     }
 
     /// The nearest run of any text left of (r, c).
-    fn head_left(&self, r: u32, c: u32) -> Option<&Run> {
+    fn head_left(&self, r: u32, c: u32) -> Option<&Run<'a>> {
         self.rows.get(&r)?.iter().rev().find(|run| run.end < c)
     }
 
@@ -877,8 +930,8 @@ impl<'a> Grid<'a> {
             .rows
             .get(&r)
             .and_then(|runs| runs.first())
-            .and_then(|run| run.keys.last())
-            .is_some_and(|k| is_helper_key(k));
+            .and_then(|run| self.last_key(run))
+            .is_some_and(is_helper_key);
         let numbers: Vec<f64> = self
             .occ
             .range((r, 0)..(r.saturating_add(1), 0))
@@ -902,8 +955,8 @@ impl<'a> Grid<'a> {
     /// A helper column at c: its head above row r is 代码, 计量单位, 序号 ….
     fn helper_col(&self, c: u32, r: u32) -> bool {
         self.head_above(r, c)
-            .and_then(|run| run.keys.last())
-            .is_some_and(|k| is_helper_key(k))
+            .and_then(|run| self.last_key(run))
+            .is_some_and(is_helper_key)
     }
 
     fn is_label(&self, at: (u32, u32)) -> bool {
@@ -911,6 +964,11 @@ impl<'a> Grid<'a> {
             Some(Occ::Text(i)) => self.texts.get(*i).is_some_and(|t| !t.labels.is_empty()),
             _ => false,
         }
+    }
+
+    /// The key of a run's last text.
+    fn last_key(&self, run: &Run) -> Option<&str> {
+        self.texts.get(run.last?).map(|t| t.key.as_ref())
     }
 
     fn cell_ref(&self, (r, c): (u32, u32)) -> CellRef {
@@ -976,16 +1034,16 @@ enum Resolution {
 
 /// The labels of a run that can speak for a table, nearest first: labels of other tables end
 /// the run (a table stacked right under another); texts that are no label are skipped.
-fn labels_for<'r>(
-    run: Option<&'r [Tok]>,
+fn labels_for<'r, 'a>(
+    run: Option<&'r [Tok<'a>]>,
     tc: &TableCat,
-    unknown: &mut Vec<&'r Tok>,
-) -> Vec<&'r Tok> {
-    let mut out = Vec::new();
+    unknown: &mut Toks<'r, 'a>,
+) -> Toks<'r, 'a> {
+    let mut out = Toks::new();
     for tok in run.iter().flat_map(|toks| toks.iter().rev()) {
         if tok.meanings.is_empty() {
             unknown.push(tok);
-        } else if tok.meanings.iter().any(|m| tc.texts & bit(m.text) != 0) {
+        } else if tok.bits & tc.texts != 0 {
             out.push(tok);
         } else {
             break;
@@ -993,6 +1051,9 @@ fn labels_for<'r>(
     }
     out
 }
+
+/// Tokens of one position: a few, kept on the stack (a position is resolved for every cell).
+type Toks<'r, 'a> = SmallVec<[&'r Tok<'a>; 8]>;
 
 /// Whether tokens name cell `c`: none of `all` contradicts it, and in each group the required
 /// labels are covered by distinct tokens of the group (official wordings preferred); `extra` is
@@ -1003,22 +1064,19 @@ fn covers(
     groups: &[(&[&Tok], &[TextId])],
     extra: Option<(&Tok, TextId)>,
 ) -> Option<Vec<Deviation>> {
-    if !all
-        .iter()
-        .all(|t| t.meanings.iter().any(|m| c.allowed & bit(m.text) != 0))
-    {
+    if !all.iter().all(|t| t.bits & c.allowed != 0) {
         return None;
     }
     let mut extra_used = false;
     let mut devs = Vec::new();
     for (toks, needs) in groups {
-        let mut used = vec![false; toks.len()];
+        let mut used = 0u64;
         for &need in needs.iter() {
             let rank = |h: How| u8::from(matches!(h, How::Alias(_)));
             let best = toks
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !used.get(*i).copied().unwrap_or(true))
+                .filter(|(i, _)| *i < 64 && used & (1 << i) == 0)
                 .filter_map(|(i, t)| {
                     t.meanings
                         .iter()
@@ -1029,9 +1087,7 @@ fn covers(
                 .min_by_key(|x| x.0);
             match best {
                 Some((_, i, how, at)) => {
-                    if let Some(u) = used.get_mut(i) {
-                        *u = true;
-                    }
+                    used |= 1 << i;
                     if let How::Alias(a) = how {
                         devs.push(Deviation {
                             text: need,
@@ -1068,28 +1124,52 @@ impl Resolver<'_> {
         let mut found: Vec<Match> = Vec::new();
         let mut unresolved: Option<(usize, usize)> = None;
         let mut fuzzy: Vec<(usize, usize, (u32, u32), TextId)> = Vec::new();
+        let all = |run: Option<&[Tok]>| run.into_iter().flatten().fold(0u128, |a, t| a | t.bits);
+        let present = all(left) | all(up);
         for (ti, tc) in self.cat.tables.iter().enumerate() {
-            let mut unknown = Vec::new();
+            if present & tc.texts == 0 {
+                continue;
+            }
+            let mut unknown = Toks::new();
             let l = labels_for(left, tc, &mut unknown);
             let u = labels_for(up, tc, &mut unknown);
             if l.is_empty() && u.is_empty() {
                 continue;
             }
-            let toks: Vec<&Tok> = l.iter().chain(&u).copied().collect();
-            let mut candidates: Vec<usize> = toks
-                .iter()
-                .flat_map(|t| t.meanings.iter())
-                .flat_map(|m| tc.by_required.get(&m.text).into_iter().flatten().copied())
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
+            let toks: Toks = l.iter().chain(&u).copied().collect();
+            let mut candidates: SmallVec<[usize; 32]> = SmallVec::new();
+            for m in toks.iter().flat_map(|t| t.meanings.iter()) {
+                for &c in tc.by_required.get(&m.text).into_iter().flatten() {
+                    if !candidates.contains(&c) {
+                        candidates.push(c);
+                    }
+                }
+            }
             let before = found.len();
+            let bits = |ts: &[&Tok]| ts.iter().fold(0u128, |a, t| a | t.bits);
+            let (lb, ub) = (bits(&l), bits(&u));
+            let within = |need: u128, have: u128| need & !have == 0;
             for &ci in &candidates {
                 let Some(c) = tc.cells.get(ci) else { continue };
                 let [rows, heads] = [c.sided[0].as_slice(), c.sided[1].as_slice()];
-                let official = covers(c, &toks, &[(&l, rows), (&u, heads)], None);
-                let turned = covers(c, &toks, &[(&l, heads), (&u, rows)], None);
-                let anyhow = covers(c, &toks, &[(&toks, &c.required)], None);
+                let [rb, hb] = c.sided_bits;
+                let none = || None;
+                let official = if within(rb, lb) && within(hb, ub) {
+                    covers(c, &toks, &[(&l, rows), (&u, heads)], None)
+                } else {
+                    none()
+                };
+                let turned = if within(hb, lb) && within(rb, ub) {
+                    covers(c, &toks, &[(&l, heads), (&u, rows)], None)
+                } else {
+                    none()
+                };
+                let anyhow =
+                    if official.is_none() && turned.is_none() && within(c.required_bits, lb | ub) {
+                        covers(c, &toks, &[(&toks, &c.required)], None)
+                    } else {
+                        none()
+                    };
                 let ways = Ways {
                     official: official.is_some(),
                     turned: turned.is_some(),
@@ -1109,9 +1189,7 @@ impl Resolver<'_> {
                 // no label as a misspelling of the one label such a cell still lacks.
                 for &ci in &candidates {
                     let Some(c) = tc.cells.get(ci) else { continue };
-                    let consistent = toks
-                        .iter()
-                        .all(|t| t.meanings.iter().any(|m| c.allowed & bit(m.text) != 0));
+                    let consistent = toks.iter().all(|t| t.bits & c.allowed != 0);
                     if !consistent {
                         continue;
                     }
@@ -1209,17 +1287,17 @@ struct Hit {
 }
 
 /// Finds the three tables in every sheet of a book.
-pub fn find(book: &Book) -> Found {
+pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found {
     let cat = catalogue();
     let mut resolver = Resolver {
         cat,
-        near: HashMap::new(),
+        near: HashMap::default(),
     };
     let grids: Vec<Grid> = book
         .sheets
         .iter()
         .enumerate()
-        .map(|(i, s)| Grid::scan(cat, s, i))
+        .map(|(i, s)| Grid::scan(cat, s, i, keys))
         .collect();
     let mut hits: BTreeMap<CellId, Vec<Hit>> = BTreeMap::new();
     let mut unclear: BTreeMap<usize, Vec<CellRef>> = BTreeMap::new();
@@ -1420,14 +1498,14 @@ fn holds_figure(g: &Grid, (r, c): (u32, u32)) -> bool {
 
 /// Whether a key is one of the helper heads (代码, 序号 …).
 fn is_helper_key(k: &str) -> bool {
-    format::HELPER_HEADS.iter().any(|h| key(h) == k)
+    catalogue().helpers.iter().any(|h| h == k)
 }
 
 /// Whether the nearest text above or to the left of a position is a helper head (代码, 序号 …).
 fn is_helper(g: &Grid, (r, c): (u32, u32)) -> bool {
     let helper = |run: Option<&Run>| {
-        run.and_then(|run| run.keys.last())
-            .is_some_and(|k| is_helper_key(k))
+        run.and_then(|run| g.last_key(run))
+            .is_some_and(is_helper_key)
     };
     helper(g.head_above(r, c)) || helper(g.head_left(r, c))
 }
@@ -1941,14 +2019,16 @@ fn needs(table: Table) -> String {
 /// with one of [`format::SUM_LABELS`] right after rows (columns) of figures of one table, adding
 /// up the figures above it (to its left) in each column (row), back to the previous such line.
 fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>) -> Vec<Sum> {
-    let sum_keys: Vec<String> = format::SUM_LABELS.iter().map(|l| key(l)).collect();
+    let sum_keys = &catalogue().sums;
     let mut out = Vec::new();
     let chosen_at: BTreeSet<Pos> = chosen.values().copied().collect();
     for g in grids {
         // Rows labelled 合计: each figure under a column of a table's figures.
         for (&r, runs) in &g.rows {
             for run in runs {
-                let is_sum = run.keys.last().is_some_and(|k| sum_keys.contains(k));
+                let is_sum = g
+                    .last_key(run)
+                    .is_some_and(|k| sum_keys.iter().any(|s| s == k));
                 if !is_sum {
                     continue;
                 }
@@ -1968,8 +2048,10 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
                         .filter(|(p, _)| {
                             // Back to the previous total line in this column.
                             !g.rows.range(p.row + 1..r).any(|(_, rs)| {
-                                rs.iter()
-                                    .any(|x| x.keys.last().is_some_and(|k| sum_keys.contains(k)))
+                                rs.iter().any(|x| {
+                                    g.last_key(x)
+                                        .is_some_and(|k| sum_keys.iter().any(|s| s == k))
+                                })
                             })
                         })
                         .map(|(_, id)| *id)
@@ -1977,7 +2059,7 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
                     if parts.len() >= 2 {
                         out.push(Sum {
                             at: g.pos((r, c)),
-                            label: run.keys.last().cloned().unwrap_or_default(),
+                            label: g.last_key(run).unwrap_or_default().to_string(),
                             parts,
                         });
                     }
@@ -1987,7 +2069,9 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
         // Columns labelled 合计: each figure right of a row of a table's figures.
         for (&c, runs) in &g.cols {
             for run in runs {
-                let is_sum = run.keys.last().is_some_and(|k| sum_keys.contains(k));
+                let is_sum = g
+                    .last_key(run)
+                    .is_some_and(|k| sum_keys.iter().any(|s| s == k));
                 if !is_sum {
                     continue;
                 }
@@ -2010,7 +2094,7 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
                     if parts.len() >= 2 {
                         out.push(Sum {
                             at: g.pos((r, c)),
-                            label: run.keys.last().cloned().unwrap_or_default(),
+                            label: g.last_key(run).unwrap_or_default().to_string(),
                             parts,
                         });
                     }
@@ -2081,7 +2165,10 @@ mod tests {
     #[test]
     fn codes_are_derived_from_the_numbering() {
         let cat = catalogue();
-        let row = |code: &str| cat.codes.get(code).map(|&t| cat.label(t));
+        let row = |code: &str| {
+            let m = cat.codes.get(code).and_then(|m| m.first());
+            m.map(|m| cat.label(m.text))
+        };
         assert_eq!(row("一"), Some("一、本年新收政府信息公开申请数量"));
         assert_eq!(row("三(三)1"), Some("1.属于国家秘密"));
         assert_eq!(row("三(六)3").map(key), Some(key("3.其他")));

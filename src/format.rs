@@ -859,12 +859,25 @@ pub const ALIASES: &[Alias] = &[
     alias("六、其他事项", "六、其他需要报告的事项", SHORT),
 ];
 
+/// The keys (`text::key`) of every alias and of the label it means, computed once.
+pub fn alias_keys() -> &'static [(String, String)] {
+    static KEYS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        ALIASES
+            .iter()
+            .map(|a| (crate::text::key(a.text), crate::text::key(a.means)))
+            .collect()
+    })
+}
+
 /// The accepted other wordings of an official label (a 基本信息 field, a heading, a table label).
-pub fn aliases_of(label: &str) -> impl Iterator<Item = &'static Alias> + '_ {
+pub fn aliases_of(label: &str) -> impl Iterator<Item = &'static Alias> {
     let k = crate::text::key(label);
     ALIASES
         .iter()
-        .filter(move |a| crate::text::key(a.means) == k)
+        .zip(alias_keys())
+        .filter(move |(_, (_, means))| *means == k)
+        .map(|(a, _)| a)
 }
 
 /// Largest edit distance, in characters of a label's key, at which a written label is taken for

@@ -141,6 +141,57 @@ impl Layout {
         })
     }
 
+    /// What a person reads to know which figure a data cell holds: for each data cell, the row
+    /// labels to its left (outermost first) and the heads above it (topmost first). As a reader
+    /// does, it looks past other figures to the nearest labels (表三's heads stand over all 25
+    /// rows) and stops at the figures beyond them (表二's blocks).
+    pub fn paths(&self) -> Vec<(CellId, Vec<&'static str>, Vec<&'static str>)> {
+        let mut at: Vec<Option<usize>> = vec![None; self.rows * self.cols];
+        for (i, p) in self.cells.iter().enumerate() {
+            for r in p.row..p.row + p.rows {
+                for c in p.col..p.col + p.cols {
+                    if let Some(slot) = at.get_mut(r * self.cols + c) {
+                        *slot = Some(i);
+                    }
+                }
+            }
+        }
+        // The labels met walking from a data cell over `steps` positions: figures skipped until
+        // the first label, then labels until the next figure.
+        let walk = |steps: &mut dyn Iterator<Item = (usize, usize)>| {
+            let mut out: Vec<&'static str> = Vec::new();
+            let mut last = None;
+            for (r, c) in steps {
+                let Some(i) = at.get(r * self.cols + c).copied().flatten() else {
+                    continue;
+                };
+                match self.cells.get(i).map(|p| p.content) {
+                    Some(Content::Data(_)) if out.is_empty() => continue,
+                    Some(Content::Data(_)) | None => break,
+                    Some(content) => {
+                        if last != Some(i) {
+                            out.extend(content.text());
+                            last = Some(i);
+                        }
+                    }
+                }
+            }
+            out.reverse();
+            out
+        };
+        self.cells
+            .iter()
+            .filter_map(|p| match p.content {
+                Content::Data(id) => {
+                    let left = walk(&mut (0..p.col).rev().map(|c| (p.row, c)));
+                    let up = walk(&mut (0..p.row).rev().map(|r| (r, p.col)));
+                    Some((id, left, up))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     fn put(&mut self, row: usize, col: usize, rows: usize, cols: usize, content: Content) {
         self.cells.push(Placed {
             row,
@@ -346,6 +397,31 @@ mod tests {
         assert_eq!(find("自然人").map(|p| p.rows), Some(2));
         assert_eq!(l.position(CellId::T3(0, 0)), Some((3, 3)));
         assert_eq!(l.rows, 28);
+    }
+
+    #[test]
+    fn paths_are_what_a_reader_reads() {
+        let paths = Table::T3.layout().paths();
+        let (left, up) = paths
+            .iter()
+            .find(|(id, ..)| *id == CellId::T3(format::T3_RESULTS_TOTAL, 5))
+            .map(|(_, l, u)| (l.clone(), u.clone()))
+            .unwrap_or_default();
+        assert_eq!(left, ["三、本年度办理结果", "（七）总计"]);
+        assert_eq!(up, ["申请人情况", "法人或其他组织", "其他"]);
+        let paths = Table::T2.layout().paths();
+        let licensing = format::t2_index("licensing", None).map(CellId::T2);
+        let (left, up) = paths
+            .iter()
+            .find(|(id, ..)| Some(*id) == licensing)
+            .map(|(_, l, u)| (l.clone(), u.clone()))
+            .unwrap_or_default();
+        assert_eq!(left, ["行政许可"]);
+        assert_eq!(up, ["第二十条第（五）项", "本年处理决定数量"]);
+        let paths = Table::T4.layout().paths();
+        assert!(paths.iter().any(|(id, left, up)| *id == CellId::T4(7)
+            && left.is_empty()
+            && *up == ["行政诉讼", "未经复议直接起诉", "其他结果"]));
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     if let Some(d) = r.layout_2019() {
         return Err(invalid(vec![d]));
     }
-    let found = finder::find(book);
+    let found = finder::find(book, &|p| r.key_at(p));
     if !found.tables.iter().any(|&t| t) {
         let mut diags = vec![Diagnostic::error(
             "READ-NO-TABLE",
@@ -220,6 +220,12 @@ impl<'a> Reader<'a> {
             p.row,
             p.col,
         )
+    }
+
+    /// The key of the text cell at a position.
+    fn key_at(&self, p: Pos) -> Option<&str> {
+        let i = *self.at.get(&p)?;
+        self.texts.get(i).map(|(.., k)| k.as_str())
     }
 
     /// Every text cell of the book with its key.
@@ -489,8 +495,8 @@ impl<'a> Reader<'a> {
     /// [`format::INFO_SOURCES`], year, cell, words).
     fn year_sources(&self) -> Vec<(usize, i32, Option<Pos>, String)> {
         let mut out: Vec<(usize, i32, Option<Pos>, String)> = Vec::new();
-        for (p, t, _) in self.texts() {
-            if let Some(y) = standalone_year(t) {
+        for (p, t, k) in self.texts() {
+            if let Some(y) = standalone_year(k) {
                 out.push((0, y, Some(p), t.trim().to_string()));
             }
         }
@@ -511,6 +517,7 @@ impl<'a> Reader<'a> {
     /// Title rows naming the report: “XX局2024年政府信息公开工作年度报告（统计表）”.
     fn titles(&self) -> Vec<(Pos, Title)> {
         self.texts()
+            .filter(|(.., k)| k.contains(format::REPORT_TITLE))
             .filter_map(|(p, t, _)| title(t).map(|x| (p, x)))
             .collect()
     }
@@ -944,8 +951,10 @@ struct Title {
 
 /// “XX局2024年政府信息公开工作年度报告统计表” → agency XX局, year 2024.
 fn title(t: &str) -> Option<Title> {
-    use unicode_normalization::UnicodeNormalization;
-    let n: String = t.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let n: String = crate::text::nfkc(t)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if n.chars().count() > 60 {
         return None;
     }
@@ -974,8 +983,10 @@ fn title(t: &str) -> Option<Title> {
 
 /// A cell holding only a year: “2024年度”, “2024年”.
 fn standalone_year(t: &str) -> Option<i32> {
-    use unicode_normalization::UnicodeNormalization;
-    let n: String = t.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let n: String = crate::text::nfkc(t)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let digits = n.strip_suffix("年度").or_else(|| n.strip_suffix('年'))?;
     plausible_year(digits)
 }
@@ -1023,9 +1034,7 @@ fn file_agency(source: &str) -> Option<String> {
 /// A sub-heading without the numbering the user may have typed (“（一）”, “一、”, “1.”).
 pub fn strip_numbering(s: &str) -> &str {
     let t = s.trim();
-    let numeral = |c: char| {
-        "一二三四五六七八九十".contains(c) || c.is_ascii_digit() || ('０'..='９').contains(&c)
-    };
+    let numeral = |c: char| text::is_numeral(c) || ('０'..='９').contains(&c);
     for (open, close) in [('（', '）'), ('(', ')')] {
         if let Some(rest) = t.strip_prefix(open) {
             if let Some(end) = rest.find(close) {
@@ -1049,8 +1058,8 @@ pub fn strip_numbering(s: &str) -> &str {
 
 /// NFKC text without whitespace, for “标签：值” matching.
 fn normalise_label(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfkc()
+    crate::text::nfkc(s)
+        .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .replace('：', ":")
@@ -1058,8 +1067,7 @@ fn normalise_label(s: &str) -> String {
 
 /// Parses 2026年1月20日, 2026-01-20, 2026/1/20, 2026.1.20.
 fn parse_date(s: &str) -> Option<Date> {
-    use unicode_normalization::UnicodeNormalization;
-    let t: String = s.nfkc().collect();
+    let t = crate::text::nfkc(s);
     let nums: Vec<&str> = t
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())

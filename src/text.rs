@@ -13,11 +13,16 @@ use unicode_normalization::UnicodeNormalization;
 /// Matching key of a label: NFKC, each line's leading enumeration removed, then only letters,
 /// digits and CJK characters kept.
 pub fn key(s: &str) -> String {
-    let nfkc: String = s.nfkc().collect();
+    let nfkc = nfkc(s);
     let mut out = String::with_capacity(nfkc.len());
     for line in nfkc.split(['\n', '\r']) {
         for ch in strip_enumeration(line.trim()).chars() {
-            if ch.is_alphanumeric() {
+            let kept = match ch {
+                '\u{4E00}'..='\u{9FFF}' => true,
+                _ if ch.is_ascii() => ch.is_ascii_alphanumeric(),
+                _ => ch.is_alphanumeric(),
+            };
+            if kept {
                 out.push(ch);
             }
         }
@@ -25,9 +30,42 @@ pub fn key(s: &str) -> String {
     out
 }
 
+/// NFKC of `s`. Labels and figures are almost always CJK ideographs, ASCII and fullwidth forms,
+/// which NFKC leaves alone or maps one to one; those are mapped here directly, and only other
+/// text goes through the full normalisation (the reader keys every text cell of a workbook).
+pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
+    let simple = |c: char| match c {
+        '\u{4E00}'..='\u{9FFF}'
+        | '、'
+        | '。'
+        | '“'
+        | '”'
+        | '‘'
+        | '’'
+        | '—'
+        | '《'
+        | '》'
+        | '〔'
+        | '〕'
+        | '【'
+        | '】' => Some(c),
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ if c.is_ascii() => Some(c),
+        _ => None,
+    };
+    if s.chars().all(|c| simple(c) == Some(c)) {
+        return s.into();
+    }
+    match s.chars().map(simple).collect::<Option<String>>() {
+        Some(mapped) => mapped.into(),
+        None => s.nfkc().collect::<String>().into(),
+    }
+}
+
 /// Removes a leading “一、”, “（一）”, “(1)”, “1.”, “1、” or “1．” from a line.
 fn strip_enumeration(line: &str) -> &str {
-    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
+    let numeral = |c: char| is_numeral(c);
     let t = line.trim_start();
     // （一） / (1): NFKC has turned fullwidth parentheses into ASCII ones.
     if let Some(rest) = t.strip_prefix('(') {
@@ -52,6 +90,14 @@ fn strip_enumeration(line: &str) -> &str {
     }
 }
 
+/// Whether `c` numbers a label: 一 … 十 or an ASCII digit.
+pub fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    ) || c.is_ascii_digit()
+}
+
 /// How a cell's text reads as a statistics figure.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
@@ -65,7 +111,13 @@ pub enum Parsed {
 
 /// Parses a figure typed as text: “12”, “１２”, “ 3 ”, “1,234”, “0.5”; placeholders are blank.
 pub fn parse_number(s: &str) -> Parsed {
-    let t: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
+    // Most text cells are labels and narrative: a CJK ideograph other than 无 first is no number.
+    if let Some(c) = s.trim_start().chars().next() {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) && c != '无' {
+            return Parsed::NotANumber;
+        }
+    }
+    let t: String = nfkc(s).chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() || matches!(t.as_str(), "/" | "-" | "—" | "——" | "–" | "无" | "\\") {
         return Parsed::Blank;
     }
@@ -236,6 +288,23 @@ mod tests {
         assert_eq!(key("本年收费金额（单位：万元）"), "本年收费金额单位万元");
         assert_eq!(key("三安全"), "三安全");
         assert_eq!(key("结\n果\n维\n持"), "结果维持");
+    }
+
+    #[test]
+    fn the_quick_nfkc_agrees_with_unicode_normalization() {
+        for s in [
+            "（三）不予公开",
+            "１．属于国家秘密",
+            "本年收费金额（单位：万元）",
+            "3.危及“三安全一稳定”",
+            "　商业\n企业 ",
+            "ＡＢＣ１２３，：；",
+            "㈠ ① ﬁ ㎡ Ⅻ",
+            "2024年度",
+        ] {
+            let full: String = s.nfkc().collect();
+            assert_eq!(nfkc(s), full, "{s}");
+        }
     }
 
     #[test]
