@@ -368,11 +368,11 @@ mod tests {
 
     #[test]
     fn overrides_undefined_names_and_runaway_templates_are_errors() {
-        let dir = std::env::temp_dir().join(format!("report-gen-templates-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let dir = tmp.path();
         let write = |body: &str| {
             let _ = std::fs::write(dir.join("fees.j2"), body);
-            Templates::load(Some(&dir))
+            Templates::load(Some(dir))
                 .and_then(|t| t.render("fees.j2", &Context::new(&statement())))
         };
         assert_eq!(
@@ -395,7 +395,6 @@ mod tests {
             Err(Error::Template { .. }) => {}
             other => panic!("{other:?}"),
         }
-        let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(chinese_numeral(6), "六");
         assert_eq!(chinese_numeral(21), "二十一");
     }

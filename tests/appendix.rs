@@ -1,5 +1,6 @@
 //! The Excel appendix read back as other programs read it: calamine for values, formulas, merges
-//! and styles; LibreOffice (through `xlsx_recalc.py`) for the cached results of every formula.
+//! and styles; in the client tier LibreOffice (through `tests/clients/xlsx_recalc.py`) for the
+//! cached results of every formula, and the Open XML SDK's rules.
 
 use crate::samples;
 use crate::util::Dir;
@@ -400,9 +401,10 @@ fn format_other_misc() -> usize {
     report_gen::format::T3_OTHER_MISC
 }
 
-/// LibreOffice recalculates every formula and agrees with every cached value. CI installs the
-/// tools; without them this fails rather than skips.
+/// LibreOffice recalculates every formula and agrees with every cached value, for both samples
+/// and for figures whose balance check fails; the appendices pass the Open XML SDK's rules.
 #[test]
+#[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn libreoffice_agrees_with_every_cached_value() {
     let dir = Dir::new();
     let mut unbalanced = samples::busy();
@@ -416,22 +418,48 @@ fn libreoffice_agrees_with_every_cached_value() {
     files.push(("unbalanced.xlsx".into(), unbalanced));
     for (name, st) in files {
         let file = dir.write(&format!("附表-{name}"), &build(&st));
-        let (code, stdout, stderr) =
-            crate::util::shared_tool("xlsx_recalc.py", &["--strict".as_ref(), file.as_os_str()]);
-        assert_eq!(code, 0, "{name}: xlsx_recalc.py\n{stdout}\n{stderr}");
-        let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-        assert_eq!(
-            v["mismatches"].as_array().map(Vec::len),
-            Some(0),
-            "{stdout}"
-        );
-        assert_eq!(
-            v["missing_cached"].as_array().map(Vec::len),
-            Some(0),
-            "{stdout}"
-        );
+        let (code, v) = crate::clients::recalc(&file);
+        assert_eq!(code, 0, "{name}: {v:#}");
+        for list in ["mismatches", "missing_cached", "recalc_errors"] {
+            assert_eq!(v[list].as_array().map(Vec::len), Some(0), "{name}: {v:#}");
+        }
         // Every total (34) and the seven balance cells were compared.
-        assert_eq!(v["compared"].as_u64(), Some(31 + 3 + 7), "{stdout}");
+        assert_eq!(v["compared"].as_u64(), Some(31 + 3 + 7), "{v:#}");
+        assert_eq!(
+            crate::clients::sdk_errors(&file),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+}
+
+/// The table sheets print on A4 pages, with the agency in every page header.
+#[test]
+#[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
+fn appendices_render_to_a4_pages() {
+    let dir = Dir::new();
+    for (i, (name, st)) in inputs().into_iter().enumerate() {
+        let file = dir.write(&format!("附表-{i}.xlsx"), &build(&st));
+        let v = crate::clients::render(&file, &dir.join(&format!("pages-{i}")));
+        let pages = v["pages"].as_u64().expect("pages");
+        assert!(pages >= TABLE_SHEETS.len() as u64, "{name}: {pages} pages");
+        let png = v["png"].as_array().expect("png");
+        assert_eq!(png.len() as u64, pages);
+        for p in png {
+            // A4 at 80 dpi, upright or landscape.
+            let (w, h) = crate::clients::png_size(std::path::Path::new(p.as_str().expect("path")));
+            let (short, long) = (w.min(h), w.max(h));
+            assert!(
+                short.abs_diff(661) <= 2 && long.abs_diff(935) <= 2,
+                "{p}: {w}×{h}"
+            );
+        }
+        let text = v["text"].as_str().expect("text");
+        let headers = text.matches(st.info.agency.as_str()).count() as u64;
+        assert!(
+            headers >= pages,
+            "{name}: the agency {headers} times on {pages} pages"
+        );
     }
 }
 

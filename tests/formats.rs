@@ -1,39 +1,52 @@
-//! The same workbook saved by LibreOffice as .xls and .ods (a real client, not our writer) reads
-//! to the same figures and the same 基本信息 as the .xlsx.
+//! Workbooks saved by LibreOffice as .xls and .ods (a real client, not our writer) read to the
+//! same figures and the same 基本信息 as the .xlsx they were saved from.
+//!
+//! The .xls and .ods files are committed in `tests/fixtures/libreoffice/`, so the plain tier
+//! reads them without LibreOffice. LibreOffice saved each from an .xlsx this crate writes
+//! ([`sources`]); the client-tier test `libreoffice_fixtures_are_current` saves them again and
+//! compares what report-gen reads, and with `UPDATE_FIXTURES=1` it rewrites them:
+//! `UPDATE_FIXTURES=1 cargo test libreoffice_fixtures_are_current -- --ignored`.
 
 use crate::pasted::{pasted_workbook, Paste};
 use crate::samples;
 use crate::util::{run, Dir};
 use serde_json::Value;
-use std::path::Path;
-use std::process::Command;
+use std::path::PathBuf;
 
-/// Converts `file` in `dir` to `format` with LibreOffice (a throwaway profile, so parallel
-/// tests do not clash); returns the new file's name.
-fn convert(dir: &Dir, file: &str, format: &str) -> String {
-    let profile = dir.join(&format!("profile-{format}"));
-    let status = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", format, "--outdir"])
-        .arg(dir.path())
-        .arg(dir.join(file))
-        .output()
-        .expect("soffice runs (install it with ../shared/tools/INSTALL.sh)");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let stem = Path::new(file)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let out = format!("{stem}.{format}");
-    assert!(dir.join(&out).exists(), "soffice wrote no {out}");
-    out
+/// Path of a committed fixture saved by LibreOffice.
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/libreoffice")
+        .join(name)
+}
+
+/// The bytes of a committed fixture saved by LibreOffice.
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// Each fixture's file name, and the .xlsx LibreOffice saved it from (as "Save as", keeping the
+/// name: `busy.xls` from `busy.xlsx`).
+fn sources() -> Vec<(&'static str, Vec<u8>)> {
+    let busy = std::fs::read(samples::path(samples::BUSY)).expect("sample");
+    let pasted = pasted_workbook(&samples::busy(), Paste::MESSY);
+    vec![
+        ("busy.xls", busy.clone()),
+        ("busy.ods", busy),
+        ("pasted.xls", pasted.clone()),
+        ("pasted.ods", pasted),
+        ("far-cell.xls", far_cell()),
+    ]
+}
+
+/// A sheet with cells at A1 and IV65536, the last cell of an .xls sheet: saved as .xls, its
+/// declared range is the whole sheet (see `bad_input.rs`).
+fn far_cell() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("数据").expect("name");
+    ws.write_string(0, 0, "机关名称：测试局").expect("write");
+    ws.write_number(65535, 255, 1.0).expect("write");
+    wb.save_to_buffer().expect("workbook")
 }
 
 fn json(dir: &Dir, file: &str) -> Value {
@@ -45,25 +58,45 @@ fn json(dir: &Dir, file: &str) -> Value {
 fn xls_and_ods_saved_by_libreoffice_read_to_the_same_figures() {
     let dir = Dir::new();
     std::fs::copy(samples::path(samples::BUSY), dir.join("busy.xlsx")).expect("copy");
-    dir.write(
-        "pasted.xlsx",
-        &pasted_workbook(&samples::busy(), Paste::MESSY),
-    );
     let want = json(&dir, "busy.xlsx");
     assert_eq!(want["errors"], 0);
-    for source in ["busy.xlsx", "pasted.xlsx"] {
-        for format in ["xls", "ods"] {
-            let converted = convert(&dir, source, format);
-            let got = json(&dir, &converted);
-            assert_eq!(got["figures"], want["figures"], "{source} as {format}");
-            assert_eq!(got["agency"], want["agency"], "{source} as {format}");
-            assert_eq!(got["year"], want["year"], "{source} as {format}");
-            std::fs::remove_file(dir.join(&converted)).expect("remove");
+    for name in ["busy.xls", "busy.ods", "pasted.xls", "pasted.ods"] {
+        dir.write(name, &fixture(name));
+        let got = json(&dir, name);
+        for key in ["figures", "agency", "year"] {
+            assert_eq!(got[key], want[key], "{name}: {key}");
         }
     }
     // The init workbook keeps its narrative and 基本信息 through .ods as well.
-    let ods = convert(&dir, "busy.xlsx", "ods");
-    let (code, out, err) = run(dir.cmd().args([ods.as_str(), "-o", "from-ods.docx"]));
+    let (code, out, err) = run(dir.cmd().args(["busy.ods", "-o", "from-ods.docx"]));
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("检查通过"), "{out}");
+}
+
+/// LibreOffice saves each fixture again from its source; report-gen reads the new file exactly
+/// as the committed one (the same `check` output), so the fixtures are what LibreOffice makes
+/// of what this crate writes today.
+#[test]
+#[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
+fn libreoffice_fixtures_are_current() {
+    let update = std::env::var_os("UPDATE_FIXTURES").is_some();
+    let (made, committed) = (Dir::new(), Dir::new());
+    for (name, xlsx) in sources() {
+        let (stem, extension) = name.rsplit_once('.').expect("extension");
+        let source = made.write(&format!("{stem}.xlsx"), &xlsx);
+        let saved = crate::clients::convert(&source, extension, made.path());
+        assert_eq!(saved, made.join(name));
+        if update {
+            std::fs::copy(&saved, fixture_path(name)).expect("fixture written");
+            continue;
+        }
+        committed.write(name, &fixture(name));
+        let check = |dir: &Dir| run(dir.cmd().args(["check", name, "--format", "json"]));
+        assert_eq!(
+            check(&made),
+            check(&committed),
+            "tests/fixtures/libreoffice/{name} is out of date: run \
+             UPDATE_FIXTURES=1 cargo test libreoffice_fixtures_are_current -- --ignored"
+        );
+    }
 }

@@ -30,7 +30,7 @@ fn t2(row: &str, col: Option<&str>) -> CellId {
     CellId::T2(format::t2_index(row, col).unwrap_or(usize::MAX))
 }
 
-/// The published 2025 report of 伊美区教育局 (`../shared/seed/`), as data.
+/// The published 2025 report of 伊美区教育局, as data.
 pub fn seed() -> Statement {
     let mut st = Statement {
         info: Info {

@@ -65,20 +65,44 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// Runs one of the shared checking tools (`../shared/tools/SCRIPT`) with python3; returns its
-/// exit code, stdout and stderr. CI installs them; a missing tool fails the test.
-pub fn shared_tool(script: &str, args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/tools")
-        .join(script);
-    let out = std::process::Command::new("python3")
-        .arg(path)
-        .args(args)
-        .output()
-        .expect("python3 runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// The command that installs the client tier (LibreOffice, poppler, fonts, python-docx,
+/// openpyxl, openxml-audit); every failure caused by a missing client names it.
+pub const INSTALL_CLIENTS: &str = "bash tests/clients/install.sh";
+
+/// A real client program for a client-tier test: `python3` from the tier's own environment
+/// (`tests/clients/.venv`, made by the install command) or else from PATH, any other program
+/// from PATH. A missing client fails the test, naming the install command: the client tier
+/// never passes without its clients.
+pub fn client(name: &str) -> PathBuf {
+    client_on(name, &std::env::var_os("PATH").unwrap_or_default())
+}
+
+/// [`client`], searching the folders of `path` (a PATH value).
+pub fn client_on(name: &str, path: &std::ffi::OsStr) -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/clients/.venv/bin")
+        .join(name);
+    let found = if name == "python3" && venv.is_file() {
+        Some(venv)
+    } else {
+        std::env::split_paths(path)
+            .map(|dir| dir.join(name))
+            .find(|p| is_executable(p))
+    };
+    found.unwrap_or_else(|| {
+        panic!(
+            "{name} is missing: the client tier needs it. Install the client tier with \
+             `{INSTALL_CLIENTS}`, then run `cargo test -- --ignored`."
+        )
+    })
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    path.is_file()
 }
