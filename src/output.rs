@@ -233,7 +233,7 @@ fn unchanged(e: Error, files: &[(&Path, &[u8])], failed: usize) -> Error {
         Error::Write { path, source } => Error::SetNotWritten {
             path,
             source,
-            rest: format!("{} 保持原样，没有写入新的版本。", others.join("、")),
+            rest: format!("{} 也没有写入（原有的文件保持原样）。", others.join("、")),
         },
         e => e,
     }
@@ -301,8 +301,17 @@ fn commit(staged: Vec<Pending>, flush: Flush) -> Result<()> {
     let mut done: Vec<(PathBuf, Option<Aside>)> = Vec::new();
     let mut failure = None;
     for (target, tmp) in files {
-        let exists = std::fs::symlink_metadata(&target).is_ok();
-        let aside = match exists.then(|| Aside::keep(&target)).transpose() {
+        let existing = std::fs::symlink_metadata(&target).ok();
+        // A folder is never moved aside (check() refuses it; this is a race with another
+        // program): the rename fails, and the set is undone.
+        if existing.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+            failure = Some((
+                target,
+                std::io::Error::from(std::io::ErrorKind::IsADirectory),
+            ));
+            break;
+        }
+        let aside = match existing.map(|_| Aside::keep(&target)).transpose() {
             Ok(a) => a,
             Err(e) => {
                 failure = Some((target, e));
@@ -369,7 +378,10 @@ fn commit(staged: Vec<Pending>, flush: Flush) -> Result<()> {
     if !untouched.is_empty() {
         rest.insert_str(
             0,
-            &format!("{} 保持原样，没有写入新的版本。", untouched.join("、")),
+            &format!(
+                "{} 也没有写入（原有的文件保持原样）。",
+                untouched.join("、")
+            ),
         );
     }
     Err(if rest.is_empty() {
@@ -510,7 +522,8 @@ pub fn check(targets: &[Target], inputs: &Inputs) -> Result<()> {
         )))
     };
     for (i, t) in targets.iter().enumerate() {
-        let Some(name) = t.path.file_name() else {
+        let bytes = t.path.as_os_str().as_encoded_bytes();
+        let (Some(name), false) = (t.path.file_name(), bytes.ends_with(b"/")) else {
             return refuse(
                 t,
                 " 没有文件名，请给出文件名（例如 年度报告.docx）。".into(),
@@ -726,6 +739,134 @@ mod tests {
         drop(p);
         assert!(!tmp.exists());
         assert!(!pending().contains(&tmp));
+    }
+
+    /// The names in a folder, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .expect("listing")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Stages a report and an appendix, then lets `fault` break the second target before the
+    /// renames: the set must come back exactly as it was.
+    fn second_rename_fails(fault: impl Fn(&Path, &[Pending])) {
+        let dir = tempfile::tempdir().expect("folder");
+        let (r, a) = (dir.path().join("r.docx"), dir.path().join("r-附表.xlsx"));
+        std::fs::write(&r, b"old report").expect("old report");
+        let staged: Vec<Pending> = [(&r, b"new report"), (&a, b"new append")]
+            .into_iter()
+            .map(|(p, bytes)| {
+                let mut p = Pending::new(p).expect("pending");
+                p.write(bytes).expect("written");
+                p
+            })
+            .collect();
+        fault(&a, &staged);
+        let appendix = std::fs::read(&a).ok();
+        let e = commit(staged, Flush::EachFile).expect_err("the appendix cannot be renamed");
+        let shown = e.to_string();
+        assert!(shown.contains("r-附表.xlsx"), "{shown}");
+        assert!(
+            shown.contains("r.docx 也没有写入（原有的文件保持原样）"),
+            "{shown}"
+        );
+        assert!(!shown.contains(TEMP_PREFIX), "{shown}");
+        assert_eq!(std::fs::read(&r).expect("report"), b"old report");
+        assert_eq!(std::fs::read(&a).ok(), appendix);
+        let left: Vec<String> = names(dir.path())
+            .into_iter()
+            .filter(|n| n.starts_with(TEMP_PREFIX))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(pending().iter().all(|p| !p.starts_with(dir.path())));
+    }
+
+    #[test]
+    fn when_the_second_rename_fails_the_first_file_is_put_back() {
+        // A folder appears where the appendix goes (a race with another program).
+        second_rename_fails(|a, _| {
+            std::fs::create_dir(a).expect("folder");
+            std::fs::write(a.join("x"), b"x").expect("file");
+        });
+        // The appendix's temporary file is deleted by another program: its rename fails.
+        second_rename_fails(|_, staged| {
+            let tmp = staged.get(1).and_then(Pending::path).expect("staged");
+            std::fs::remove_file(tmp).expect("removed");
+        });
+        // The old appendix exists and must come back too.
+        second_rename_fails(|a, staged| {
+            std::fs::write(a, b"old appendix").expect("old");
+            let tmp = staged.get(1).and_then(Pending::path).expect("staged");
+            std::fs::remove_file(tmp).expect("removed");
+        });
+    }
+
+    #[test]
+    fn when_the_first_file_was_new_it_is_removed_again() {
+        let dir = tempfile::tempdir().expect("folder");
+        let (r, a) = (dir.path().join("r.docx"), dir.path().join("a"));
+        std::fs::create_dir(&a).expect("folder");
+        std::fs::write(a.join("x"), b"x").expect("file");
+        let e = write_set(&[(&r, b"report"), (&a, b"appendix")], Flush::EachFile);
+        assert!(e.is_err());
+        assert_eq!(names(dir.path()), vec!["a"]);
+    }
+
+    #[test]
+    fn a_set_replaces_every_old_file_and_keeps_nothing_aside() {
+        let dir = tempfile::tempdir().expect("folder");
+        let (r, a) = (dir.path().join("r.docx"), dir.path().join("r-附表.xlsx"));
+        std::fs::write(&r, b"old").expect("old");
+        std::fs::write(&a, b"old").expect("old");
+        write_set(&[(&r, b"new r"), (&a, b"new a")], Flush::AtEnd).expect("written");
+        assert_eq!(std::fs::read(&r).expect("r"), b"new r");
+        assert_eq!(std::fs::read(&a).expect("a"), b"new a");
+        assert_eq!(names(dir.path()), vec!["r-附表.xlsx", "r.docx"]);
+    }
+
+    #[test]
+    fn only_stale_temporary_files_of_gone_processes_are_cleaned() {
+        let dir = tempfile::tempdir().expect("folder");
+        let ago = |secs| std::time::SystemTime::now() - Duration::from_secs(secs);
+        let file = |name: &str, age: u64| {
+            let p = dir.path().join(name);
+            let f = std::fs::File::create(&p).expect("file");
+            f.set_modified(ago(age)).expect("time");
+        };
+        // Above any Linux pid_max: never a running process.
+        file(".report-gen-4194399-gone.tmp", 120);
+        file(".report-gen-4194398-fresh.tmp", 5);
+        file(
+            &format!(".report-gen-{}-mine.tmp", std::process::id()),
+            7200,
+        );
+        file(".report-gen-old-format.tmp", 7200);
+        file(".report-gen-young-format.tmp", 120);
+        file(".report-gen-4194397-gone.docx", 7200);
+        file("r.docx", 7200);
+        std::fs::create_dir(dir.path().join(".report-gen-1-dir.tmp")).expect("folder");
+        let removed = clean_stale(dir.path());
+        let mine = format!(".report-gen-{}-mine.tmp", std::process::id());
+        let mut want = vec![
+            ".report-gen-1-dir.tmp",
+            ".report-gen-4194397-gone.docx",
+            ".report-gen-4194398-fresh.tmp",
+            ".report-gen-young-format.tmp",
+            "r.docx",
+            &mine,
+        ];
+        // Where processes cannot be looked up, only the hour-old files go.
+        if process_gone(1).is_none() {
+            want.push(".report-gen-4194399-gone.tmp");
+        }
+        want.sort_unstable();
+        assert_eq!(names(dir.path()), want);
+        assert_eq!(removed, 8 - want.len());
     }
 
     #[test]

@@ -10,5 +10,7 @@ mod formats;
 mod pasted;
 mod properties;
 mod reader;
+mod regression;
+mod safety;
 mod samples;
 mod word;
