@@ -1092,7 +1092,11 @@ mod tests {
             let d = run(&st2, Some(&prev2));
             assert_eq!(ids(&d), vec!["INFO-PREVIOUS"], "{year}");
             assert_eq!(d[0].severity, crate::diagnostics::Severity::Warning);
-            assert!(d[0].message.contains("不是 2024 年度的"), "{}", d[0].message);
+            assert!(
+                d[0].message.contains("不是 2024 年度的"),
+                "{}",
+                d[0].message
+            );
             assert!(!compared(&st2, Some(&prev2)));
         }
         let d = run(&st2, Some(&st2));

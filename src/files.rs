@@ -153,16 +153,26 @@ pub fn with_suffix(name: &OsStr, suffix: &str) -> OsString {
 /// A path for people to read: a name that is not UTF-8 is read as GB18030 (the encoding of
 /// archives unzipped from Chinese Windows), with a UTF-8 ending that we appended (“-附表.xlsx”)
 /// kept as UTF-8; what decodes as neither is shown with replacement characters.
+///
+/// Control characters (a name may hold any byte but `/` and NUL) are shown as U+FFFD: printed
+/// to a terminal, an escape sequence in a file name could otherwise rewrite the screen.
 pub fn display(path: &Path) -> String {
     let bytes = path.as_os_str().as_encoded_bytes();
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes
+            .split(|&b| b == b'/')
+            .map(display_name)
+            .collect::<Vec<_>>()
+            .join("/"),
+    };
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect()
+    } else {
+        text
     }
-    bytes
-        .split(|&b| b == b'/')
-        .map(display_name)
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// One name: UTF-8, or GB18030 followed by the longest UTF-8 ending.
@@ -175,8 +185,10 @@ fn display_name(bytes: &[u8]) -> String {
         let Ok(tail) = std::str::from_utf8(tail) else {
             continue;
         };
-        let (text, _, bad) = encoding_rs::GB18030.decode(head);
-        if !bad {
+        // Without BOM sniffing: a name starting FF FE is not UTF-16.
+        if let Some(text) =
+            encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(head)
+        {
             return format!("{text}{tail}");
         }
     }
@@ -264,6 +276,9 @@ mod tests {
         assert!(name.as_bytes().starts_with(b"\xb1\xa8\xb8\xe6-"));
         assert_eq!(display(Path::new(&name)), "报告-附表.xlsx");
         assert_eq!(display(&Path::new("o").join(&name)), "o/报告-附表.xlsx");
+        assert_eq!(display(Path::new("a\u{1b}[2Jb.xlsx")), "a\u{fffd}[2Jb.xlsx");
+        let odd = OsStr::from_bytes(b"\xff\xfe.xlsx");
+        assert_eq!(display(Path::new(odd)), "\u{fffd}\u{fffd}.xlsx");
         assert_eq!(name_bytes(&name), 4 + "-附表.xlsx".len());
     }
 }

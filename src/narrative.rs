@@ -86,7 +86,7 @@ impl Templates {
             if !dir.is_dir() {
                 return Err(Error::Usage(format!(
                     "模板文件夹 {} 不存在。",
-                    dir.display()
+                    crate::files::display(dir)
                 )));
             }
         }

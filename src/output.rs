@@ -509,9 +509,26 @@ impl Inputs {
     }
 }
 
+/// Whether this process may create files in `folder` (permissions, a read-only file system),
+/// asked of the system; where it cannot be asked, creating the temporary file finds out, still
+/// before any output is replaced.
+fn writable(folder: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    return rustix::fs::access(
+        folder,
+        rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK,
+    )
+    .map_err(std::io::Error::from);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = folder;
+        Ok(())
+    }
+}
+
 /// Checks outputs before anything is written: every failure that can be known now is refused
 /// here, so that nothing is half done. Each target must have a file name of at most
-/// [`NAME_MAX`] bytes in an existing folder; where it exists it must be a regular file that is
+/// [`NAME_MAX`] bytes in an existing folder this process may write to; where it exists it must be a regular file that is
 /// not read-only; it must not be one of `inputs` nor another target (compared as files).
 pub fn check(targets: &[Target], inputs: &Inputs) -> Result<()> {
     let refuse = |t: &Target, why: String| {
@@ -556,6 +573,16 @@ pub fn check(targets: &[Target], inputs: &Inputs) -> Result<()> {
                     ),
                 )
             }
+        }
+        if let Err(e) = writable(folder) {
+            return refuse(
+                t,
+                format!(
+                    " 所在的文件夹 {} 不能写入：{}。",
+                    files::display(folder),
+                    crate::error::explain(&e)
+                ),
+            );
         }
         match std::fs::metadata(&t.path) {
             Ok(meta) => {
