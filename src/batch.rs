@@ -107,6 +107,21 @@ pub struct Row {
     pub report: Option<PathBuf>,
 }
 
+impl Row {
+    /// The row of a file not read (yet): unreadable until it is.
+    fn unread(file: PathBuf) -> Row {
+        Row {
+            file,
+            agency: String::new(),
+            year: None,
+            status: Status::Unreadable,
+            diagnostics: Vec::new(),
+            figures: None,
+            report: None,
+        }
+    }
+}
+
 /// An entry of the input folder that was not processed, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
@@ -442,15 +457,7 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
     progress.finish();
     // Folders that could not be listed: their workbooks are unknown, which is a failure.
     for (folder, e) in &found.unlisted {
-        let mut row = Row {
-            file: folder.clone(),
-            agency: String::new(),
-            year: None,
-            status: Status::Unreadable,
-            diagnostics: Vec::new(),
-            figures: None,
-            report: None,
-        };
+        let mut row = Row::unread(folder.clone());
         row.diagnostics.push(Diagnostic::error(
             "BATCH-UNREADABLE",
             format!(
@@ -726,15 +733,7 @@ fn check_one(
     previous: Option<&BTreeMap<String, Vec<Statement>>>,
 ) -> (Row, Option<Checked>) {
     let file = path.strip_prefix(&opts.input).unwrap_or(path).to_path_buf();
-    let mut row = Row {
-        file,
-        agency: String::new(),
-        year: None,
-        status: Status::Unreadable,
-        diagnostics: Vec::new(),
-        figures: None,
-        report: None,
-    };
+    let mut row = Row::unread(file);
     let statement = match reader::read(path, opts.limits) {
         Ok(st) => st,
         Err(e) => {

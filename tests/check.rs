@@ -129,7 +129,10 @@ fn continuity_with_last_year() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("[INFO-PREVIOUS]"), "{out}");
     assert!(out.contains("不是 2024 年度"), "{out}");
-    assert!(!out.contains("[R-T3-6]") && !out.contains("[R-X-5]"), "{out}");
+    assert!(
+        !out.contains("[R-T3-6]") && !out.contains("[R-X-5]"),
+        "{out}"
+    );
 }
 
 #[test]

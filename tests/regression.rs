@@ -5,24 +5,15 @@
 use crate::bad_input::{init, is_temporary, listing, ran};
 use crate::samples;
 use crate::util::{run, Dir};
-use calamine::Reader;
 use std::path::Path;
 
 fn sample(name: &str) -> Vec<u8> {
     std::fs::read(samples::path(name)).expect("sample")
 }
 
+/// A column of a sheet, below its head row.
 fn summary_column(path: &Path, sheet: &str, col: u32) -> Vec<String> {
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("summary");
-    let range = book.worksheet_range(sheet).expect("sheet");
-    (1..range.height() as u32)
-        .map(|r| {
-            range
-                .get_value((r, col))
-                .map(|v| v.to_string())
-                .unwrap_or_default()
-        })
-        .collect()
+    crate::batch::column(&mut crate::batch::open(path), sheet, col)
 }
 
 /// Defect 1: `-o` (or `--appendix`) naming the `--previous` workbook overwrote last year's
