@@ -196,14 +196,7 @@ fn finish(result: Result<()>) -> u8 {
 
 /// Removes what runs killed outright left in the folders of `targets`, and says so.
 fn clean_stale(targets: &[Target]) {
-    let mut folders: Vec<PathBuf> = targets
-        .iter()
-        .filter_map(|t| files::place(&t.path))
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    let removed: usize = folders.iter().map(|f| output::clean_stale(f)).sum();
+    let removed = output::clean_stale_for(targets);
     if removed > 0 {
         errln!(
             "已清理 {removed} 个此前被强行终止的运行留下的临时文件（{}*{}）。",

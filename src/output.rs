@@ -280,13 +280,14 @@ fn commit(staged: Vec<Pending>, flush: Flush) -> Result<()> {
     for p in &staged {
         p.sync(flush)?;
     }
-    let mut files = Vec::with_capacity(staged.len());
-    for mut p in staged {
-        match p.tmp.take() {
-            Some(tmp) => files.push((p.target.clone(), tmp)),
-            None => return Err(interrupted_error(&p.target)),
-        }
+    // Without a temporary file, a file was interrupted: the others are dropped (removed).
+    if let Some(p) = staged.iter().find(|p| p.tmp.is_none()) {
+        return Err(interrupted_error(&p.target));
     }
+    let files: Vec<(PathBuf, tempfile::NamedTempFile)> = staged
+        .into_iter()
+        .filter_map(|mut p| Some((p.target.clone(), p.tmp.take()?)))
+        .collect();
     // Held to the end: an interrupt waits until the set is wholly in place or wholly undone.
     let mut lock = pending();
     for (_, tmp) in &files {
@@ -448,6 +449,18 @@ pub fn clean_stale(dir: &Path) -> usize {
         }
     }
     removed
+}
+
+/// [`clean_stale`] in each folder that `targets` go to; returns how many files were removed.
+pub fn clean_stale_for(targets: &[Target]) -> usize {
+    let mut folders: Vec<PathBuf> = targets
+        .iter()
+        .filter_map(|t| files::place(&t.path))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    folders.iter().map(|f| clean_stale(f)).sum()
 }
 
 /// Whether process `pid` is known not to run on this machine (`None`: cannot tell).
