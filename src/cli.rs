@@ -326,6 +326,11 @@ fn report_command(a: &ReportArgs) -> Result<()> {
     if let Some(p) = &a.previous {
         inputs.add("上一年度统计表", p);
     }
+    if let Some(dir) = &a.templates {
+        for (name, _) in report_gen::narrative::BUILTIN {
+            inputs.add("模板", &dir.join(name));
+        }
+    }
     output::check(&targets, &inputs)?;
     let docs = report::build(&checked, &templates, appendix_path.is_some())?;
     let mut files_: Vec<(&Path, &[u8])> = vec![(&docx_path, &docs.docx)];

@@ -34,6 +34,7 @@ fn an_output_that_is_an_input_under_any_name_is_refused() {
     let dir = Dir::new();
     let data = dir.write("a.xlsx", &sample(samples::BUSY));
     std::fs::create_dir(dir.join("sub")).expect("sub");
+    dir.write("sub/title.j2", "{{ agency }}".as_bytes());
     std::fs::hard_link(&data, dir.join("hard.xlsx")).expect("hard link");
     #[cfg(unix)]
     std::os::unix::fs::symlink("a.xlsx", dir.join("link.docx")).expect("link");
@@ -51,6 +52,10 @@ fn an_output_that_is_an_input_under_any_name_is_refused() {
             "不存在",
         ),
         (vec!["a.xlsx", "-o", "new/"], "没有文件名"),
+        (
+            vec!["a.xlsx", "--templates", "sub", "-o", "sub/title.j2"],
+            "就是输入的模板",
+        ),
     ];
     #[cfg(unix)]
     {
