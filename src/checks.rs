@@ -28,7 +28,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 48] = [
+pub const RULES: [(&str, &str); 51] = [
     (
         "R-T3-1",
         "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
@@ -94,6 +94,10 @@ pub const RULES: [(&str, &str); 48] = [
     ("INFO-TYPE", "机关类型为人民政府或政府部门"),
     ("INFO-DATE", "成文日期已填写且可识别"),
     ("INFO-FEE", "信息处理费各数为不小于 0 的数字"),
+    (
+        "INFO-PREVIOUS",
+        "作为上一年度给出的统计表，报告年度是本年度的前一年",
+    ),
     ("READ-NO-TABLE", "工作簿中有统计表"),
     ("READ-TABLE-MISSING", "表二、表三、表四齐全"),
     ("READ-TABLE-DUPLICATE", "每张表只出现一次"),
@@ -124,6 +128,10 @@ pub const RULES: [(&str, &str); 48] = [
     ("READ-CONTROL", "文字中没有不可见的控制字符"),
     ("READ-FAR-CELL", "统计表之外没有远处误填的单元格"),
     (
+        "READ-EXTERNAL",
+        "没有取自其他文件或程序的公式（外部链接、DDE）",
+    ),
+    (
         "READ-GB2312",
         "报告文字都在 GB2312 字符集内（公文字体可以显示）",
     ),
@@ -134,6 +142,10 @@ pub const RULES: [(&str, &str); 48] = [
     ),
     ("BATCH-PREVIOUS", "批量处理：找到了同名机关的上一年度统计表"),
     ("BATCH-WRITE", "批量处理：报告和附表已写入"),
+    (
+        "BATCH-NAME",
+        "批量处理：不同机关的报告文件名各不相同（过长的名称截短后相同时加序号区分）",
+    ),
 ];
 
 /// The rules that compare with last year's workbook: without one they are not checked.
@@ -175,10 +187,56 @@ pub fn run(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
     other_matters(st, &mut out);
     narrative_figures(st, &mut out);
     if let Some(prev) = previous {
-        continuity(st, prev, &mut out);
-        copied(st, prev, &mut out);
+        match previous_year(st, prev) {
+            Ok(()) => {
+                continuity(st, prev, &mut out);
+                copied(st, prev, &mut out);
+            }
+            Err(d) => out.push(d),
+        }
     }
     out
+}
+
+/// Whether `prev` can be compared as last year's workbook: its 报告年度 is the year before (or
+/// either year is unknown). Another year's workbook is not compared at all: its 结转 and
+/// 现行有效 figures would give false R-T3-6 and R-T2-2 findings, and the same year's (often
+/// the same file) a false R-X-5. The error is the INFO-PREVIOUS warning saying so.
+pub fn previous_year(st: &Statement, prev: &Statement) -> Result<(), Diagnostic> {
+    let (Some(y), Some(py)) = (st.info.year, prev.info.year) else {
+        return Ok(());
+    };
+    if py + 1 == y {
+        return Ok(());
+    }
+    let same = if py == y {
+        "（与本年度相同）"
+    } else {
+        ""
+    };
+    Err(Diagnostic::warning(
+        "INFO-PREVIOUS",
+        format!(
+            "作为上一年度提供的统计表 {} 是 {py} 年度的{same}，不是 {} 年度的，因此没有与它比较（{} 未核对）。",
+            prev.source,
+            y - 1,
+            NEEDS_PREVIOUS.join("、")
+        ),
+    )
+    .at(prev
+        .info_cell("year")
+        .into_iter()
+        .map(|c| format!("{}（{}）", c, prev.source)))
+    .hint(format!(
+        "请用 --previous 给出 {} 年度的统计表；如该表的报告年度填错了，请改正。",
+        y - 1
+    )))
+}
+
+/// Whether last year's workbook was compared: given, and of the year before (see
+/// [`previous_year`]).
+pub fn compared(st: &Statement, prev: Option<&Statement>) -> bool {
+    prev.is_some_and(|p| previous_year(st, p).is_ok())
 }
 
 /// The reader's findings followed by every rule's.
@@ -736,23 +794,6 @@ fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
 
 /// R-T3-6, R-T2-2, R-T2-3: continuity with last year's workbook.
 fn continuity(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
-    if let (Some(y), Some(py)) = (st.info.year, prev.info.year) {
-        if py + 1 != y {
-            out.push(
-                Diagnostic::warning(
-                    "R-T3-6",
-                    format!(
-                        "作为上一年度提供的统计表是 {py} 年度的，不是 {} 年度的。",
-                        y - 1
-                    ),
-                )
-                .at(prev
-                    .info_cell("year")
-                    .into_iter()
-                    .map(|c| format!("{}（{}）", c, prev.source))),
-            );
-        }
-    }
     let (f, p) = (&st.figures, &prev.figures);
     let mut failed = false;
     for (c, col) in T3_COLS.iter().enumerate() {
@@ -864,6 +905,7 @@ mod tests {
             include_str!("finder.rs"),
             include_str!("cli.rs"),
             include_str!("batch.rs"),
+            include_str!("workbook.rs"),
         ];
         for src in sources {
             for (i, _) in src.match_indices("Diagnostic::") {
@@ -1043,10 +1085,23 @@ mod tests {
         prev2.narrative = Default::default();
         let d = run(&st2, Some(&prev2));
         assert_eq!(ids(&d), vec!["R-T2-2", "R-T2-3"]);
-        prev2.info.year = Some(2023);
-        let d = run(&st2, Some(&prev2));
-        assert_eq!(ids(&d), vec!["R-T3-6", "R-T2-2", "R-T2-3"]);
-        assert_eq!(d[0].severity, crate::diagnostics::Severity::Warning);
+        assert!(compared(&st2, Some(&prev2)));
+        // Another year's workbook, or this year's, is not compared at all: one warning says so.
+        for year in [2023, 2025] {
+            prev2.info.year = Some(year);
+            let d = run(&st2, Some(&prev2));
+            assert_eq!(ids(&d), vec!["INFO-PREVIOUS"], "{year}");
+            assert_eq!(d[0].severity, crate::diagnostics::Severity::Warning);
+            assert!(
+                d[0].message.contains("不是 2024 年度的"),
+                "{}",
+                d[0].message
+            );
+            assert!(!compared(&st2, Some(&prev2)));
+        }
+        let d = run(&st2, Some(&st2));
+        assert_eq!(ids(&d), vec!["INFO-PREVIOUS"]);
+        assert!(d[0].message.contains("与本年度相同"), "{}", d[0].message);
     }
 
     #[test]

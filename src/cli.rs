@@ -1,19 +1,22 @@
 //! The command line: arguments (their doc comments are the help text) and what each command does.
 //!
-//! Exit codes: 0 no errors (warnings allowed); 1 data errors; 2 unreadable input or wrong
-//! arguments.
+//! Exit codes: 0 no errors (warnings allowed); 1 data errors; 2 unreadable input, wrong
+//! arguments, or an output that cannot be written. Everything printed goes through
+//! [`crate::console`].
 
+use crate::console::{errln, outln};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use report_gen::diagnostics::{self, Diagnostic};
 use report_gen::error::{Error, Result};
+use report_gen::files;
 use report_gen::narrative::Templates;
+use report_gen::output::{Flush, Inputs, Target};
 use report_gen::workbook::Limits;
 use report_gen::{batch, init, output, report};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// 政府信息公开工作年度报告生成工具：读取统计表，核对每个数字，生成 Word 年报和 Excel 附表。
@@ -82,7 +85,7 @@ struct BatchArgs {
     #[arg(long, value_name = "LAST_YEAR_DIR")]
     previous: Option<PathBuf>,
     /// 同时处理的文件数（默认为 CPU 核数）。
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, value_name = "N", value_parser = jobs)]
     jobs: Option<u16>,
     /// 有错误的统计表也生成报告。
     #[arg(long)]
@@ -97,7 +100,7 @@ struct BatchArgs {
 #[derive(Debug, Args)]
 struct LimitArgs {
     /// 输入文件大小上限（MB）；超过则拒绝读取。
-    #[arg(long, value_name = "MB", default_value_t = 50)]
+    #[arg(long, value_name = "MB", default_value_t = 50, value_parser = megabytes)]
     max_input_mb: u64,
 }
 
@@ -116,7 +119,7 @@ struct InitArgs {
     #[arg(long, value_name = "NAME")]
     agency: Option<String>,
     /// 预先填入的报告年度。
-    #[arg(long, value_name = "YYYY")]
+    #[arg(long, value_name = "YYYY", value_parser = year)]
     year: Option<i32>,
     /// 输出文件已存在时覆盖它。
     #[arg(long)]
@@ -143,9 +146,33 @@ enum OutputFormat {
     Json,
 }
 
-/// Runs the parsed command line and returns the process exit code.
-pub fn run(cli: Cli) -> ExitCode {
-    let code = match cli.command {
+/// `--jobs`: 1 to 256 workers (the reason is worded for [`crate::usage`]).
+fn jobs(s: &str) -> std::result::Result<u16, String> {
+    match s.trim().parse::<u16>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(n),
+        _ => Err("应为 1 到 256 之间的整数".into()),
+    }
+}
+
+/// `--max-input-mb`: a whole number of megabytes, at least 1.
+fn megabytes(s: &str) -> std::result::Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("应为不小于 1 的整数（单位 MB）".into()),
+    }
+}
+
+/// `--year`: a four-digit year.
+fn year(s: &str) -> std::result::Result<i32, String> {
+    match s.trim().trim_end_matches('年').parse::<i32>() {
+        Ok(y) if (1000..=9999).contains(&y) => Ok(y),
+        _ => Err("应为四位数的年份，例如 2025".into()),
+    }
+}
+
+/// Runs the parsed command line and returns the exit code of the work.
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
         Some(Command::Init(a)) => finish(init_command(&a)),
         Some(Command::Check(a)) => check_command(&a),
         Some(Command::Batch(a)) => match batch_command(&a) {
@@ -153,8 +180,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Err(e) => finish(Err(e)),
         },
         None => finish(report_command(&cli.report)),
-    };
-    ExitCode::from(code)
+    }
 }
 
 /// Prints an error with its hint lines and returns its exit code; 0 on success.
@@ -162,9 +188,21 @@ fn finish(result: Result<()>) -> u8 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("错误：{e}");
+            errln!("错误：{e}");
             e.exit_code()
         }
+    }
+}
+
+/// Removes what runs killed outright left in the folders of `targets`, and says so.
+fn clean_stale(targets: &[Target]) {
+    let removed = output::clean_stale_for(targets);
+    if removed > 0 {
+        errln!(
+            "已清理 {removed} 个此前被强行终止的运行留下的临时文件（{}*{}）。",
+            output::TEMP_PREFIX,
+            output::TEMP_SUFFIX
+        );
     }
 }
 
@@ -172,16 +210,19 @@ fn init_command(a: &InitArgs) -> Result<()> {
     if a.output.exists() && !a.force {
         return Err(Error::Usage(format!(
             "{} 已存在，未覆盖（它可能已经填好了数据）。请换一个文件名，或加 --force 覆盖。",
-            a.output.display()
+            files::display(&a.output)
         )));
     }
+    let targets = [Target::new("统计表", &a.output)];
+    output::check(&targets, &Inputs::new())?;
     let st = init::blank(a.agency.as_deref(), a.year);
     let bytes = init::workbook(&st).map_err(|e| Error::Build {
         what: "统计表",
         detail: e.to_string(),
     })?;
+    clean_stale(&targets);
     output::write_atomic(&a.output, &bytes)?;
-    eprintln!("已生成空白统计表：{}", a.output.display());
+    errln!("已生成空白统计表：{}", files::display(&a.output));
     Ok(())
 }
 
@@ -203,12 +244,12 @@ struct CheckJson<'a> {
 fn check_command(a: &CheckArgs) -> u8 {
     let result = report::check(&a.data, a.previous.as_deref(), a.limits.limits())
         .map(|c| (c.statement, c.diagnostics));
-    let file = a.data.display().to_string();
+    let file = files::display(&a.data);
     match (a.format, result) {
         (OutputFormat::Text, Ok((st, diags))) => {
             let year = st.info.year.map_or(String::new(), |y| format!(" {y} 年度"));
-            println!("{file}：{}{year}", st.info.agency);
-            print!("{}", diagnostics::render_text(&diags));
+            outln!("{file}：{}{year}", st.info.agency);
+            crate::console::out(&diagnostics::render_text(&diags));
             u8::from(diags.iter().any(Diagnostic::is_error))
         }
         (OutputFormat::Json, Ok((st, diags))) => {
@@ -223,11 +264,11 @@ fn check_command(a: &CheckArgs) -> u8 {
                 diagnostics: &diags,
                 figures: Some(st.figures.by_id()),
             };
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             u8::from(errors > 0)
         }
         (OutputFormat::Text, Err(e)) => {
-            eprintln!("错误：{e}");
+            errln!("错误：{e}");
             e.exit_code()
         }
         (OutputFormat::Json, Err(e)) => {
@@ -243,7 +284,7 @@ fn check_command(a: &CheckArgs) -> u8 {
                 diagnostics: diags,
                 figures: None,
             };
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             e.exit_code()
         }
     }
@@ -259,8 +300,8 @@ fn report_command(a: &ReportArgs) -> Result<()> {
     let checked = report::check(data, a.previous.as_deref(), a.limits.limits())?;
     let st = &checked.statement;
     let year = st.info.year.map_or(String::new(), |y| format!(" {y} 年度"));
-    println!("{}：{}{year}", data.display(), st.info.agency);
-    print!("{}", diagnostics::render_text(&checked.diagnostics));
+    outln!("{}：{}{year}", files::display(data), st.info.agency);
+    crate::console::out(&diagnostics::render_text(&checked.diagnostics));
     let (errors, _) = diagnostics::counts(&checked.diagnostics);
     if errors > 0 && !a.force {
         return Err(Error::DataErrors {
@@ -272,57 +313,39 @@ fn report_command(a: &ReportArgs) -> Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(report::default_name(st)));
-    if same_file(&docx_path, data) {
-        return Err(Error::Usage(format!(
-            "输出文件 {} 就是输入的统计表，未覆盖。",
-            docx_path.display()
-        )));
-    }
     let appendix_path = match (&a.appendix, a.no_appendix) {
         (_, true) => None,
         (Some(p), false) => Some(p.clone()),
         (None, false) => Some(report::appendix_path(&docx_path)),
     };
-    if let Some(p) = &appendix_path {
-        if same_file(p, data) || *p == docx_path {
-            return Err(Error::Usage(format!(
-                "附表路径 {} 与输入或报告相同，未覆盖。",
-                p.display()
-            )));
+    // Everything knowable is checked before anything is built or written.
+    let mut targets = vec![Target::new("报告", &docx_path)];
+    targets.extend(appendix_path.iter().map(|p| Target::new("附表", p)));
+    let mut inputs = Inputs::new();
+    inputs.add("统计表", data);
+    if let Some(p) = &a.previous {
+        inputs.add("上一年度统计表", p);
+    }
+    if let Some(dir) = &a.templates {
+        for (name, _) in report_gen::narrative::BUILTIN {
+            inputs.add("模板", &dir.join(name));
         }
     }
-    // Both folders must exist before anything is written: never one file without the other.
-    for p in std::iter::once(&docx_path).chain(appendix_path.as_ref()) {
-        let parent = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !parent.is_dir() {
-            return Err(Error::Usage(format!(
-                "输出文件夹 {} 不存在。",
-                parent.display()
-            )));
-        }
-    }
+    output::check(&targets, &inputs)?;
     let docs = report::build(&checked, &templates, appendix_path.is_some())?;
-    output::write_atomic(&docx_path, &docs.docx)?;
-    eprintln!("已生成：{}", docx_path.display());
+    let mut files_: Vec<(&Path, &[u8])> = vec![(&docx_path, &docs.docx)];
     if let (Some(p), Some(bytes)) = (&appendix_path, &docs.appendix) {
-        output::write_atomic(p, bytes)?;
-        eprintln!("已生成：{}", p.display());
+        files_.push((p, bytes));
+    }
+    clean_stale(&targets);
+    output::write_set(&files_, Flush::EachFile)?;
+    for (p, _) in &files_ {
+        errln!("已生成：{}", files::display(p));
     }
     if errors > 0 {
-        eprintln!("注意：统计表有 {errors} 个错误，报告是按 --force 生成的，发布前务必改正。");
+        errln!("注意：统计表有 {errors} 个错误，报告是按 --force 生成的，发布前务必改正。");
     }
     Ok(())
-}
-
-/// Whether two paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }
 
 fn batch_command(a: &BatchArgs) -> Result<u8> {
@@ -341,8 +364,35 @@ fn batch_command(a: &BatchArgs) -> Result<u8> {
     };
     let progress = Console::new();
     let summary = batch::run(&opts, &templates, &progress)?;
-    eprintln!("{}", summary.line());
-    eprintln!("汇总表：{}", a.output.join(batch::SUMMARY).display());
+    if summary.cleaned > 0 {
+        errln!(
+            "已清理输出文件夹中 {} 个此前被强行终止的运行留下的临时文件。",
+            summary.cleaned
+        );
+    }
+    errln!("{}", summary.line());
+    if !summary.skipped.is_empty() {
+        errln!(
+            "另有 {} 项不是统计表，未处理（详见汇总表的“未处理的文件”）：",
+            summary.skipped.len()
+        );
+        const SHOWN: usize = 20;
+        for s in summary.skipped.iter().take(SHOWN) {
+            errln!("  {}：{}", files::display(&s.file), s.reason);
+        }
+        if summary.skipped.len() > SHOWN {
+            errln!("  ……共 {} 项", summary.skipped.len());
+        }
+    }
+    if let Some(note) = summary.years_note() {
+        errln!("注意：{note}");
+    }
+    let names: Vec<String> = summary
+        .summaries
+        .iter()
+        .map(|p| files::display(p))
+        .collect();
+    errln!("汇总表：{}", names.join("、"));
     Ok(summary.exit_code())
 }
 
@@ -403,7 +453,7 @@ impl batch::Progress for Console {
                 bar.set_message(format!("{phase}（失败 {failed}）"));
                 bar.inc(1);
             }
-            None => eprintln!("[{done}/{}] {line}", self.total.load(Ordering::Relaxed)),
+            None => errln!("[{done}/{}] {line}", self.total.load(Ordering::Relaxed)),
         }
     }
 

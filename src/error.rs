@@ -11,7 +11,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input file cannot be read from disk.
-    #[error("无法读取文件 {path}：{source}")]
+    #[error("无法读取文件 {shown}：{}。", explain(.source), shown = crate::files::display(.path))]
     Read {
         /// The file.
         path: PathBuf,
@@ -21,7 +21,7 @@ pub enum Error {
 
     /// Inputs above the size limit (default 50 MB) are refused before reading: a statistics
     /// workbook is a few dozen kilobytes.
-    #[error("文件 {path} 有 {size} 字节，超过上限 {limit} 字节，未读取。统计表通常只有几十 KB，请确认选对了文件；确需读取请用 --max-input-mb 提高上限。")]
+    #[error("文件 {shown} 有 {size} 字节，超过上限 {limit} 字节，未读取。统计表通常只有几十 KB，请确认选对了文件；确需读取请用 --max-input-mb 提高上限。", shown = crate::files::display(.path))]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -34,8 +34,7 @@ pub enum Error {
     /// A zip package whose entries would expand beyond the limit is refused before
     /// decompressing (a zip bomb).
     #[error(
-        "文件 {path} 解压后将达 {expanded} 字节，超过上限 {limit} 字节，疑似压缩炸弹，未读取。"
-    )]
+        "文件 {shown} 解压后将达 {expanded} 字节，超过上限 {limit} 字节，疑似压缩炸弹，未读取。", shown = crate::files::display(.path))]
     ZipBomb {
         /// The file.
         path: PathBuf,
@@ -48,7 +47,7 @@ pub enum Error {
     /// An .xls or .ods sheet is held in memory as the whole rectangle of its used range, so a
     /// used range beyond a limit (a stray cell far away, such as IV65536) is refused before
     /// it is built. (.xlsx is read cell by cell and has no such limit.)
-    #[error("工作簿 {path} 的工作表“{sheet}”使用范围为 {range}，约 {cells} 个单元格，超过上限 {limit}，未读取。请删除远处误填的单元格（在 Excel/WPS 中按 Ctrl+End 可找到），或另存为 .xlsx 后再试。")]
+    #[error("工作簿 {shown} 的工作表“{sheet}”使用范围为 {range}，约 {cells} 个单元格，超过上限 {limit}，未读取。请删除远处误填的单元格（在 Excel/WPS 中按 Ctrl+End 可找到），或另存为 .xlsx 后再试。", shown = crate::files::display(.path))]
     TooManyCells {
         /// The file.
         path: PathBuf,
@@ -64,15 +63,24 @@ pub enum Error {
 
     /// Password-protected (encrypted) workbooks cannot be read.
     #[error(
-        "文件 {path} 设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存再试。"
-    )]
+        "文件 {shown} 设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消密码后另存再试。", shown = crate::files::display(.path))]
     Encrypted {
         /// The file.
         path: PathBuf,
     },
 
+    /// Only regular files are read: a folder, a FIFO, a socket or a device (/dev/zero never
+    /// ends; a FIFO blocks until someone writes) is refused before it is opened.
+    #[error("{shown} 不是普通文件，而是{kind}，未读取。{}", not_a_file_hint(kind), shown = crate::files::display(.path))]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is instead (文件夹, 命名管道 …).
+        kind: &'static str,
+    },
+
     /// Only .xlsx, .xls and .ods workbooks are read.
-    #[error("文件 {path} 不是可读取的 Excel/WPS 工作簿（.xlsx、.xls、.ods）：{detail}")]
+    #[error("文件 {shown} 不是可读取的 Excel/WPS 工作簿（.xlsx、.xls、.ods）：{detail}", shown = crate::files::display(.path))]
     NotAWorkbook {
         /// The file.
         path: PathBuf,
@@ -82,8 +90,7 @@ pub enum Error {
 
     /// A workbook whose contents the spreadsheet reader cannot parse (damaged file).
     #[error(
-        "工作簿 {path} 已损坏，无法读取：{detail}。请在 Excel/WPS 中打开后另存为 .xlsx 再试。"
-    )]
+        "工作簿 {shown} 已损坏，无法读取：{detail}。请在 Excel/WPS 中打开后另存为 .xlsx 再试。", shown = crate::files::display(.path))]
     Damaged {
         /// The file.
         path: PathBuf,
@@ -93,7 +100,7 @@ pub enum Error {
 
     /// A workbook without the three tables of the 2021 format, or in the 2019 trial layout,
     /// gives no figures: the diagnostics say what is missing.
-    #[error("工作簿 {path} 中没有可用的 2021 版统计表：\n{}", render(.diagnostics))]
+    #[error("工作簿 {shown} 中没有可用的 2021 版统计表：\n{}", render(.diagnostics), shown = crate::files::display(.path))]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -102,7 +109,7 @@ pub enum Error {
     },
 
     /// The checks found errors, so nothing was written (use --force to write anyway).
-    #[error("{path} 的数据有 {errors} 个错误，未生成报告。请按上面的提示改正后重试（确需生成可加 --force）。")]
+    #[error("{shown} 的数据有 {errors} 个错误，未生成报告。请按上面的提示改正后重试（确需生成可加 --force）。", shown = crate::files::display(.path))]
     DataErrors {
         /// The input file.
         path: PathBuf,
@@ -121,13 +128,26 @@ pub enum Error {
         detail: String,
     },
 
-    /// An output file cannot be written (the temporary file is removed).
-    #[error("无法写入 {path}：{source}")]
+    /// An output file cannot be written (the temporary file is removed). The path is the
+    /// output's own name, never the temporary file's.
+    #[error("无法写入 {shown}：{}。", explain(.source), shown = crate::files::display(.path))]
     Write {
         /// The file.
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
+    },
+
+    /// One file of a set (a report and its appendix) cannot be written: the set is replaced
+    /// whole or not at all, and `rest` says what became of the others.
+    #[error("无法写入 {shown}：{}。{rest}", explain(.source), shown = crate::files::display(.path))]
+    SetNotWritten {
+        /// The file that failed.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+        /// The other files of the set: left as they were (or, rarely, what could not be undone).
+        rest: String,
     },
 
     /// A document writer failed to build its file.
@@ -142,6 +162,59 @@ pub enum Error {
     /// Arguments that cannot work together, or a path that cannot be used.
     #[error("{0}")]
     Usage(String),
+}
+
+fn not_a_file_hint(kind: &str) -> &'static str {
+    if kind == "文件夹" {
+        "请给出统计表文件本身；处理整个文件夹请用 report-gen batch 文件夹 -o 输出文件夹。"
+    } else {
+        "请先把统计表保存为文件，再给出该文件。"
+    }
+}
+
+/// An operating-system error in the words office staff read, without the system's English
+/// text (which may name a temporary file that no longer exists).
+pub fn explain(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限（文件或文件夹可能是只读的，或属于其他用户）",
+        K::AlreadyExists => "同名文件已存在",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::NotADirectory => "路径中有一级不是文件夹",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::ReadOnlyFilesystem => "所在的磁盘或分区是只读的",
+        K::StorageFull => "磁盘空间已满，请清理后重试",
+        K::QuotaExceeded => "超出了磁盘配额，请清理后重试",
+        K::FileTooLarge => "文件超过了所在磁盘允许的大小",
+        K::InvalidFilename => "文件名太长，或含有所在磁盘不允许的字符",
+        K::ResourceBusy | K::ExecutableFileBusy => {
+            "文件正被其他程序占用（例如在 Excel 或 WPS 中打开着），请关闭后重试"
+        }
+        K::CrossesDevices => "不能跨磁盘移动文件",
+        K::TooManyLinks => "链接数过多",
+        K::Interrupted => "已中断",
+        K::OutOfMemory => "内存不足",
+        K::BrokenPipe => "接收输出的程序已经关闭",
+        K::WouldBlock => "暂时无法读取（可能是管道或设备）",
+        K::TimedOut => "操作超时（网络磁盘可能断开了）",
+        K::StaleNetworkFileHandle => "网络文件已失效（网络磁盘可能断开了）",
+        K::UnexpectedEof => "文件在读完之前就结束了",
+        K::Unsupported => "所在的系统或磁盘不支持此操作",
+        K::NetworkDown
+        | K::NetworkUnreachable
+        | K::HostUnreachable
+        | K::ConnectionReset
+        | K::ConnectionAborted
+        | K::NotConnected => "网络连接中断（网络磁盘可能断开了）",
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("系统错误（代码 {code}）"),
+                None => "系统错误".to_string(),
+            }
+        }
+    };
+    words.to_string()
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {

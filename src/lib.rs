@@ -10,6 +10,8 @@
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
+// The library prints nothing: the binary owns standard output and error (and a closed pipe).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod appendix;
 pub mod batch;
@@ -17,6 +19,7 @@ pub mod checks;
 pub mod diagnostics;
 pub mod error;
 pub mod figures;
+pub mod files;
 pub mod finder;
 pub mod format;
 pub mod init;

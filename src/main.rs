@@ -8,17 +8,34 @@
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
+// Every print goes through `console`, which never panics on a closed pipe or a full disk.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod allocator;
 mod cli;
+mod console;
+mod usage;
 
 use clap::Parser;
+use console::errln;
 use report_gen::output::{self, INTERRUPTED_EXIT};
 
 fn main() -> std::process::ExitCode {
     allocator::tune();
     install_interrupt_handler();
-    cli::run(cli::Cli::parse())
+    let code = match cli::Cli::try_parse() {
+        Ok(cli) => cli::run(cli),
+        Err(e) => {
+            let r = usage::refusal(&e);
+            if r.to_stdout {
+                console::out(&r.text);
+            } else {
+                console::err(&r.text);
+            }
+            r.code
+        }
+    };
+    std::process::ExitCode::from(console::finish(code))
 }
 
 /// Installs the Ctrl-C handler: [`output::interrupt`] removes the temporary files, then exit 130.
@@ -27,9 +44,9 @@ fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
         let removed = output::interrupt();
         if removed > 0 {
-            eprintln!("已中断：删除了 {removed} 个未写完的临时文件，已写完的文件保持完整。");
+            errln!("已中断：删除了 {removed} 个未写完的临时文件，已写完的文件保持完整。");
         } else {
-            eprintln!("已中断：没有留下未写完的文件。");
+            errln!("已中断：没有留下未写完的文件。");
         }
         std::process::exit(INTERRUPTED_EXIT);
     });

@@ -40,6 +40,9 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
+/// Largest template file read: a template is a few lines.
+const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
 impl Templates {
     /// The built-in templates.
     pub fn builtin() -> Result<Self> {
@@ -63,11 +66,16 @@ impl Templates {
         for (name, builtin) in BUILTIN {
             let source = match dir.map(|d| d.join(name)) {
                 Some(p) if p.exists() => {
-                    std::fs::read_to_string(&p).map_err(|e| Error::Template {
-                        name: p.display().to_string(),
+                    let error = |detail: String| Error::Template {
+                        name: crate::files::display(&p),
                         line: 0,
-                        detail: e.to_string(),
-                    })?
+                        detail,
+                    };
+                    // Only a regular file, and not without end (a template is a few lines).
+                    let bytes = crate::files::read_bounded(&p, MAX_TEMPLATE_BYTES)
+                        .map_err(|e| error(e.to_string()))?;
+                    String::from_utf8(bytes)
+                        .map_err(|_| error("不是 UTF-8 编码的文本，请用 UTF-8 保存".into()))?
                 }
                 _ => builtin.to_string(),
             };
@@ -78,7 +86,7 @@ impl Templates {
             if !dir.is_dir() {
                 return Err(Error::Usage(format!(
                     "模板文件夹 {} 不存在。",
-                    dir.display()
+                    crate::files::display(dir)
                 )));
             }
         }

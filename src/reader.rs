@@ -103,6 +103,7 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
             format!("已忽略隐藏的工作表“{hidden}”。如其中有需要的数据，请取消隐藏后再试。"),
         ));
     }
+    r.diags.extend(crate::workbook::linked_warnings(book));
     r.st.figures.compute_totals();
     r.sums(&found.sums);
     r.st.diagnostics = r.diags;

@@ -6,7 +6,7 @@ use crate::diagnostics::Diagnostic;
 use crate::error::{Error, Result};
 use crate::narrative::Templates;
 use crate::statement::Statement;
-use crate::{appendix, checks, reader, word};
+use crate::{appendix, checks, output, reader, word};
 use std::path::Path;
 
 /// A workbook read and checked.
@@ -35,10 +35,11 @@ pub fn check(
     let statement = reader::read(data, limits)?;
     let prev = previous.map(|p| reader::read(p, limits)).transpose()?;
     let diagnostics = checks::all(&statement, prev.as_ref());
+    let previous = checks::compared(&statement, prev.as_ref());
     Ok(Checked {
         statement,
         diagnostics,
-        previous: prev.is_some(),
+        previous,
     })
 }
 
@@ -63,25 +64,37 @@ pub fn build(checked: &Checked, templates: &Templates, with_appendix: bool) -> R
     Ok(Documents { docx, appendix })
 }
 
-/// The appendix path next to a report: `<report stem>-附表.xlsx`.
+/// The appendix path next to a report: `<report stem>-附表.xlsx`, built from the stem's bytes
+/// (a GBK name on Linux stays exactly as it was).
 pub fn appendix_path(report: &Path) -> std::path::PathBuf {
-    let stem = report
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    report.with_file_name(format!("{stem}-附表.xlsx"))
+    let stem = report.file_stem().unwrap_or_default();
+    report.with_file_name(crate::files::with_suffix(stem, output::APPENDIX_SUFFIX))
 }
 
 /// The report's default file name: `<机关名称>-<YYYY>年政府信息公开工作年度报告.docx`, made safe.
+/// See [`default_stem`].
 pub fn default_name(st: &Statement) -> String {
+    format!("{}.docx", default_stem(st, ""))
+}
+
+/// The report's file stem, `<机关名称>-<YYYY>年政府信息公开工作年度报告<tag>`, made safe. A long
+/// agency name is shortened (marked “…”) so that the year and the tag stay and the appendix's
+/// name fits in 255 bytes ([`output::MAX_STEM_BYTES`]). `tag` tells apart two agencies whose
+/// shortened names are the same (the batch passes “（2）”).
+pub fn default_stem(st: &Statement, tag: &str) -> String {
     let year = st.info.year.map_or(String::new(), |y| format!("{y}年"));
     let agency = if st.info.agency.trim().is_empty() {
         "未命名机关"
     } else {
         st.info.agency.trim()
     };
-    format!(
-        "{}.docx",
-        crate::output::safe_file_name(&format!("{agency}-{year}政府信息公开工作年度报告"))
-    )
+    let tail = output::safe_file_name(&format!("-{year}政府信息公开工作年度报告{tag}"));
+    let tail = if tail.starts_with('-') {
+        tail
+    } else {
+        format!("-{tail}")
+    };
+    let room = output::MAX_STEM_BYTES.saturating_sub(tail.len());
+    let (agency, _) = output::shorten(&output::safe_file_name(agency), room);
+    format!("{agency}{tail}")
 }

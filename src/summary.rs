@@ -1,7 +1,9 @@
 //! The batch's summary workbook 汇总.xlsx: 总览 (one row per file with its key figures),
-//! 问题明细 (every diagnostic) and the roll-up of tables 二, 三 and 四.
+//! 问题明细 (every diagnostic), the roll-up of tables 二, 三 and 四, and 未处理的文件 (every
+//! entry of the input folder that is not a workbook, with the reason). A batch of several
+//! 报告年度 writes one per year ([`Part`]): figures of different years are never added up.
 
-use crate::batch::{Status, Summary};
+use crate::batch::{Row, Skipped, Status};
 use crate::diagnostics::Severity;
 use crate::figures::Figures;
 use crate::format::{self, CellId};
@@ -65,15 +67,22 @@ impl KeyFigure {
     }
 }
 
-/// The summary workbook: 总览, 问题明细 and the roll-up tables.
-pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// What one summary workbook covers.
+pub struct Part<'a> {
+    /// Its rows: the workbooks of its year, and those whose year is unknown.
+    pub rows: &'a [&'a Row],
+    /// Entries of the input folder that were not processed.
+    pub skipped: &'a [Skipped],
+    /// Its 报告年度, when known.
+    pub year: Option<i32>,
+}
+
+/// The summary workbook: 总览, 问题明细, the roll-up tables and 未处理的文件.
+pub fn workbook(part: &Part<'_>) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
     let mut wb = Workbook::new();
-    let years: Vec<i32> = s.rows.iter().filter_map(|r| r.year).collect();
-    let year = years
-        .first()
-        .copied()
-        .filter(|y| years.iter().all(|x| x == y));
+    let rows = part.rows;
+    let year = part.year;
     let created = ExcelDateTime::from_ymd(
         year.map_or(2021, |y| (y + 1).clamp(1900, 9999) as u16),
         1,
@@ -107,7 +116,7 @@ pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::Xl
         };
         ws.set_column_width(c as u16, width)?;
     }
-    for (i, row) in s.rows.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         let fmt = match row.status {
             Status::Errors | Status::Unreadable => &bad,
@@ -118,7 +127,7 @@ pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::Xl
         ws.write_string_with_format(
             r,
             0,
-            xlsx::clip(&row.file.display().to_string(), xlsx::MAX_CELL_TEXT),
+            xlsx::clip(&crate::files::display(&row.file), xlsx::MAX_CELL_TEXT),
             fmt,
         )?;
         ws.write_string_with_format(r, 1, xlsx::clip(&row.agency, xlsx::MAX_CELL_TEXT), fmt)?;
@@ -144,7 +153,7 @@ pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::Xl
         ws.write_string_with_format(r, heads.len() as u16 - 1, report.unwrap_or_default(), fmt)?;
     }
     ws.set_freeze_panes(1, 2)?;
-    ws.autofilter(0, 0, s.rows.len() as u32, heads.len() as u16 - 1)?;
+    ws.autofilter(0, 0, rows.len() as u32, heads.len() as u16 - 1)?;
 
     // 问题明细
     let ws = wb.add_worksheet().set_name("问题明细")?;
@@ -155,7 +164,7 @@ pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::Xl
         ws.set_column_width(c as u16, w)?;
     }
     let mut r = 1;
-    for row in &s.rows {
+    for row in rows {
         for d in &row.diagnostics {
             let fmt = if d.severity == Severity::Error {
                 &bad
@@ -165,7 +174,7 @@ pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::Xl
             ws.write_string_with_format(
                 r,
                 0,
-                xlsx::clip(&row.file.display().to_string(), xlsx::MAX_CELL_TEXT),
+                xlsx::clip(&crate::files::display(&row.file), xlsx::MAX_CELL_TEXT),
                 fmt,
             )?;
             ws.write_string_with_format(r, 1, xlsx::clip(&row.agency, xlsx::MAX_CELL_TEXT), fmt)?;
@@ -185,8 +194,7 @@ pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::Xl
     ws.autofilter(0, 0, r.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
 
     // The roll-up over every agency that passed (errors excluded, even when forced).
-    let passed: Vec<&Figures> = s
-        .rows
+    let passed: Vec<&Figures> = rows
         .iter()
         .filter(|r| matches!(r.status, Status::Passed | Status::Warnings))
         .filter_map(|r| r.figures.as_ref())
@@ -204,5 +212,24 @@ pub fn workbook(s: &Summary) -> std::result::Result<Vec<u8>, rust_xlsxwriter::Xl
         let title = format!("{}汇总（{scope}）", appendix::title("", year, table));
         appendix::add_table_sheet(&mut wb, sheet, &title, &scope, table, &total)?;
     }
+
+    // 未处理的文件
+    let ws = wb.add_worksheet().set_name("未处理的文件")?;
+    for (c, (h, w)) in [("文件", 40.0), ("原因", 90.0)].into_iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &head)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    for (i, skipped) in part.skipped.iter().enumerate() {
+        let r = i as u32 + 1;
+        let file = crate::files::display(&skipped.file);
+        ws.write_string_with_format(r, 0, xlsx::clip(&file, xlsx::MAX_CELL_TEXT), &cell)?;
+        ws.write_string_with_format(
+            r,
+            1,
+            xlsx::clip(&skipped.reason, xlsx::MAX_CELL_TEXT),
+            &cell,
+        )?;
+    }
+    ws.set_freeze_panes(1, 0)?;
     wb.save_to_buffer()
 }

@@ -69,6 +69,9 @@ pub struct Sheet {
     pub merges: Vec<((u32, u32), (u32, u32))>,
     /// Cells whose text held control characters (or U+FFFE, U+FFFF), which were removed.
     pub stripped: Vec<(u32, u32)>,
+    /// Cells whose formula takes its value from another file or program (an external link,
+    /// DDE, RTD), with the formula: their value is the one cached when the file was saved.
+    pub linked: Vec<((u32, u32), String)>,
 }
 
 impl Sheet {
@@ -125,21 +128,10 @@ pub struct Book {
     pub hidden: Vec<String>,
 }
 
-/// Reads a workbook file, applying the limits first.
+/// Reads a workbook file, applying the limits first: only a regular file, and never more than
+/// the size limit plus one byte, whatever its size claims (see [`crate::files::read_bounded`]).
 pub fn open(path: &Path, limits: Limits) -> Result<Book> {
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(read_err)?.len();
-    if size > limits.max_input {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: limits.max_input,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(read_err)?;
+    let bytes = crate::files::read_bounded(path, limits.max_input)?;
     parse(path, &bytes, limits)
 }
 
@@ -308,10 +300,13 @@ fn detect(path: &Path, bytes: &[u8], limits: Limits) -> Result<Kind> {
         // Text cut off in the middle of a character is still text.
         let valid = std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true);
         let text = valid && !head.iter().any(|&b| b < 0x20 && !b"\t\n\r".contains(&b));
-        return Err(not_a_workbook(if text {
-            "内容是文本，不是工作簿（可能只是把文件扩展名改成了 .xlsx）"
-        } else {
-            "文件内容无法识别为工作簿"
+        let csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+        return Err(not_a_workbook(match (text, csv) {
+            (_, true) => "这是 CSV 文本文件，只有一张表的数值，没有统计表的三张表和基本信息。请使用填好的统计表工作簿本身（.xlsx），不要另存为 CSV",
+            (true, false) => "内容是文本，不是工作簿（可能只是把文件扩展名改成了 .xlsx）",
+            (false, false) => "文件内容无法识别为工作簿",
         }));
     }
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
@@ -347,6 +342,14 @@ fn detect(path: &Path, bytes: &[u8], limits: Limits) -> Result<Kind> {
     }
     if has("content.xml") && has("mimetype") {
         return Ok(Kind::Ods);
+    }
+    if names
+        .iter()
+        .any(|n| n.starts_with("xl/") && n.ends_with("workbook.bin"))
+    {
+        return Err(not_a_workbook(
+            "这是 Excel 二进制工作簿（.xlsb），本工具不读取。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再试",
+        ));
     }
     if has("word/document.xml") {
         return Err(not_a_workbook("这是 Word 文档，不是工作簿"));
@@ -941,6 +944,68 @@ fn xlsx_merges(bytes: &[u8]) -> Option<BTreeMap<String, Vec<Merge>>> {
     Some(out)
 }
 
+/// Whether a formula takes its value from outside the workbook: a reference to another
+/// workbook (`[1]Sheet1!A1`, `'[统计.xlsx]表三'!C5`, `'C:\\x\\[a.xls]S'!A1`), a DDE link
+/// (`程序|主题!项目`), or a real-time or web function (RTD, WEBSERVICE). Text inside double
+/// quotes is a string, not a reference.
+pub fn is_linked(formula: &str) -> bool {
+    let mut outside = String::with_capacity(formula.len());
+    let mut quoted = false;
+    for c in formula.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if !quoted {
+            outside.push(c);
+        }
+    }
+    let upper = outside.to_ascii_uppercase();
+    if outside.contains('|') || upper.contains("RTD(") || upper.contains("WEBSERVICE(") {
+        return true;
+    }
+    outside.split('[').skip(1).any(|rest| {
+        let inner = rest.split(']').next().unwrap_or("");
+        let lower = inner.to_ascii_lowercase();
+        (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit()))
+            || [".xl", ".et", ".od", ".csv"]
+                .iter()
+                .any(|e| lower.contains(e))
+            || inner.contains(['/', '\\'])
+    })
+}
+
+/// READ-EXTERNAL warnings: one per sheet whose cells take their values from another file or
+/// program, naming the cells and quoting the first formula.
+pub fn linked_warnings(book: &Book) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{CellRef, Diagnostic};
+    const NAMED: usize = 20;
+    book.sheets
+        .iter()
+        .filter_map(|sheet| {
+            let ((r, c), formula) = sheet.linked.first()?;
+            let formula: String = formula.chars().take(80).collect();
+            let first = CellRef::new(&sheet.name, *r, *c);
+            let more = match sheet.linked.len() {
+                1 => String::new(),
+                n => format!("（本表共 {n} 处）"),
+            };
+            Some(
+                Diagnostic::warning(
+                    "READ-EXTERNAL",
+                    format!(
+                        "{first} 的公式“={formula}”取自另一个文件或程序{more}：读取的是统计表上次保存时留下的值，那个文件后来的修改不在其中。"
+                    ),
+                )
+                .at(sheet
+                    .linked
+                    .iter()
+                    .take(NAMED)
+                    .map(|&((r, c), _)| CellRef::new(&sheet.name, r, c)))
+                .hint("请在 Excel/WPS 中打开统计表，用“数据 → 编辑链接 → 断开链接”把这些公式换成数值（或直接填入数字）后保存，再运行本工具。"),
+            )
+        })
+        .collect()
+}
+
 /// A1 reference → 0-based (row, col), e.g. C3 → (2, 2).
 fn a1_cell(a: &str) -> Option<(u32, u32)> {
     let split = a.find(|c: char| c.is_ascii_digit())?;
@@ -972,6 +1037,9 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
             {
                 let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
                 while let Some(cell) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
+                    if let Some(f) = cell.formula.as_deref().filter(|f| is_linked(f)) {
+                        sheet.linked.push((cell.pos, f.to_string()));
+                    }
                     let value = match (from_ref(&cell.value), cell.formula) {
                         (Some(v), _) => v,
                         (None, Some(f)) if !f.is_empty() => Value::Uncached(f),

@@ -41,11 +41,11 @@ fn district(dir: &Dir) {
     dir.write("in/说明.txt", b"not a workbook extension");
 }
 
-fn open(path: &Path) -> Xlsx<Cursor<Vec<u8>>> {
+pub fn open(path: &Path) -> Xlsx<Cursor<Vec<u8>>> {
     Xlsx::new(Cursor::new(std::fs::read(path).expect("file"))).expect("calamine opens it")
 }
 
-fn column(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, col: u32) -> Vec<String> {
+pub fn column(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, col: u32) -> Vec<String> {
     let range = book.worksheet_range(sheet).expect("sheet");
     (1..range.height() as u32)
         .map(|r| {
@@ -58,7 +58,7 @@ fn column(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, col: u32) -> Vec<String
 }
 
 /// The figures of a roll-up sheet, read cell by cell at the layout's positions.
-fn rolled_up(book: &mut Xlsx<Cursor<Vec<u8>>>) -> Figures {
+pub fn rolled_up(book: &mut Xlsx<Cursor<Vec<u8>>>) -> Figures {
     let mut f = Figures::default();
     for (table, sheet) in [
         (Table::T2, "汇总表二"),

@@ -125,8 +125,14 @@ fn continuity_with_last_year() {
         "--previous",
         &sample(samples::BUSY),
     ]));
-    assert_eq!(code, 1, "{out}");
+    // This year's workbook as last year's is not compared (no false R-T3-6), with a warning.
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("[INFO-PREVIOUS]"), "{out}");
     assert!(out.contains("不是 2024 年度"), "{out}");
+    assert!(
+        !out.contains("[R-T3-6]") && !out.contains("[R-X-5]"),
+        "{out}"
+    );
 }
 
 #[test]

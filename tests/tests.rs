@@ -11,5 +11,7 @@ mod formats;
 mod pasted;
 mod properties;
 mod reader;
+mod regression;
+mod safety;
 mod samples;
 mod word;
