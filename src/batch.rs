@@ -4,7 +4,8 @@
 //! last year's workbook when one is given. (2) Agencies whose reports would have the same name
 //! (same agency and year) are marked as conflicts; neither is written. (3) The reports and
 //! appendices are built in parallel and written straight to disk, so no more than one document
-//! per worker is held at a time. Last, the summary workbook 汇总.xlsx: one row per file, every
+//! per worker is held at a time. (4) With `--pdf`, one LibreOffice process converts every report
+//! written ([`crate::pdf`]). Last, the summary workbook 汇总.xlsx: one row per file, every
 //! diagnostic, and the roll-up of tables 二, 三 and 四 over the agencies that passed.
 
 use crate::diagnostics::{self, Diagnostic};
@@ -42,6 +43,12 @@ pub struct Options {
     pub force: bool,
     /// Input limits.
     pub limits: Limits,
+    /// Write each report's web page too ([`crate::html::page`]).
+    pub html: bool,
+    /// Write each report's article fragment too ([`crate::html::fragment`]).
+    pub fragment: bool,
+    /// Convert every report written to PDF, in one LibreOffice process ([`crate::pdf`]).
+    pub pdf: Option<crate::pdf::Options>,
 }
 
 /// How one workbook fared.
@@ -95,6 +102,8 @@ pub struct Summary {
     pub rows: Vec<Row>,
     /// Time taken.
     pub elapsed: Duration,
+    /// What the PDF stage warns about (font substitutions).
+    pub pdf_warnings: Vec<String>,
 }
 
 impl Summary {
@@ -340,9 +349,20 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
         }
     }
 
+    // Pass 4: the PDFs of every report written, by one LibreOffice process.
+    let mut pdf_warnings = Vec::new();
+    let mut pdf_failure = None;
+    if let Some(pdf) = &opts.pdf {
+        match to_pdf(&mut rows, pdf, progress) {
+            Ok(warnings) => pdf_warnings = warnings,
+            Err(e) => pdf_failure = Some(e),
+        }
+    }
+
     let summary = Summary {
         rows,
         elapsed: started.elapsed(),
+        pdf_warnings,
     };
     let bytes = crate::summary::workbook(&summary).map_err(|e| Error::Build {
         what: "汇总表",
@@ -350,10 +370,44 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
     })?;
     output::write_atomic_with(&opts.output.join(SUMMARY), &bytes, Flush::AtEnd)?;
     output::flush_all(&opts.output)?;
+    if let Some(e) = pdf_failure {
+        return Err(e);
+    }
     Ok(Summary {
         elapsed: started.elapsed(),
         ..summary
     })
+}
+
+/// Converts every report written to PDF; a report that did not convert gets an error.
+fn to_pdf(
+    rows: &mut [Row],
+    opts: &crate::pdf::Options,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    let written: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows.get(i).is_some_and(|r| r.report.is_some()))
+        .collect();
+    let jobs: Vec<crate::pdf::Job> = written
+        .iter()
+        .filter_map(|&i| rows.get(i)?.report.clone())
+        .map(|docx| crate::pdf::Job {
+            pdf: crate::pdf::path(&docx),
+            docx,
+        })
+        .collect();
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let done = crate::pdf::convert(&jobs, opts, Flush::AtEnd, progress)?;
+    for (&i, result) in written.iter().zip(done.results) {
+        if let (Some(row), Err(e)) = (rows.get_mut(i), result) {
+            row.diagnostics
+                .push(Diagnostic::error("BATCH-PDF", format!("PDF 未能生成：{e}")));
+            row.status = Status::Errors;
+        }
+    }
+    Ok(done.warnings)
 }
 
 fn is_conflict(row: &Row) -> bool {
@@ -460,6 +514,15 @@ impl Built {
         if let Some(bytes) = &self.docs.appendix {
             output::write_atomic_with(&report::appendix_path(&self.docx), bytes, Flush::AtEnd)?;
         }
+        let pages = [
+            (crate::html::page_path(&self.docx), &self.docs.html),
+            (crate::html::fragment_path(&self.docx), &self.docs.fragment),
+        ];
+        for (path, text) in pages {
+            if let Some(text) = text {
+                output::write_atomic_with(&path, text.as_bytes(), Flush::AtEnd)?;
+            }
+        }
         Ok(self.docx)
     }
 }
@@ -469,6 +532,11 @@ fn build_one(opts: &Options, templates: &Templates, c: &Checked) -> Result<Built
     let docx = opts
         .output
         .join(format!("{}.docx", report_stem(&c.statement)));
-    let docs = report::build(c, templates, true)?;
+    let wanted = report::Wanted {
+        appendix: true,
+        html: opts.html,
+        fragment: opts.fragment,
+    };
+    let docs = report::build_wanted(c, templates, wanted)?;
     Ok(Built { docx, docs })
 }

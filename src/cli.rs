@@ -9,7 +9,7 @@ use report_gen::diagnostics::{self, Diagnostic};
 use report_gen::error::{Error, Result};
 use report_gen::narrative::Templates;
 use report_gen::workbook::Limits;
-use report_gen::{batch, init, output, report};
+use report_gen::{batch, html, init, output, pdf, report};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -68,7 +68,32 @@ struct ReportArgs {
     #[arg(long)]
     no_appendix: bool,
     #[command(flatten)]
+    publish: PublishArgs,
+    #[command(flatten)]
     limits: LimitArgs,
+}
+
+/// PDF and web pages beside the Word report.
+#[derive(Debug, Args)]
+struct PublishArgs {
+    /// 同时生成 PDF（与报告同名，扩展名 .pdf）。需要安装 LibreOffice。
+    #[arg(long)]
+    pdf: bool,
+    /// 生成归档用的 PDF/A-2b（代替普通 PDF，含 --pdf 的作用）。需要 LibreOffice 7.4 或更高版本。
+    #[arg(long)]
+    pdf_a: bool,
+    /// 同时生成网页（与报告同名，扩展名 .html）：可直接发布到门户网站，无脚本、无外部资源。
+    #[arg(long)]
+    html: bool,
+    /// 同时生成只含正文的网页片段（“<报告名>-片段.html”），粘贴到门户网站编辑器的源代码模式。
+    #[arg(long)]
+    html_fragment: bool,
+}
+
+impl PublishArgs {
+    fn pdf(&self) -> Option<pdf::Options> {
+        (self.pdf || self.pdf_a).then(|| pdf::Options::from_env(self.pdf_a))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +115,8 @@ struct BatchArgs {
     /// 用此文件夹中的同名模板替换内置模板。
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    #[command(flatten)]
+    publish: PublishArgs,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -304,15 +331,51 @@ fn report_command(a: &ReportArgs) -> Result<()> {
             )));
         }
     }
-    let docs = report::build(&checked, &templates, appendix_path.is_some())?;
+    let wanted = report::Wanted {
+        appendix: appendix_path.is_some(),
+        html: a.publish.html,
+        fragment: a.publish.html_fragment,
+    };
+    let docs = report::build_wanted(&checked, &templates, wanted)?;
     output::write_atomic(&docx_path, &docs.docx)?;
     eprintln!("已生成：{}", docx_path.display());
     if let (Some(p), Some(bytes)) = (&appendix_path, &docs.appendix) {
         output::write_atomic(p, bytes)?;
         eprintln!("已生成：{}", p.display());
     }
+    publish(&a.publish, &docx_path, &docs)?;
     if errors > 0 {
         eprintln!("注意：统计表有 {errors} 个错误，报告是按 --force 生成的，发布前务必改正。");
+    }
+    Ok(())
+}
+
+/// Writes the web pages and the PDF of a report already written to `docx`.
+fn publish(a: &PublishArgs, docx: &Path, docs: &report::Documents) -> Result<()> {
+    let pages = [
+        (html::page_path(docx), &docs.html),
+        (html::fragment_path(docx), &docs.fragment),
+    ];
+    for (p, text) in pages {
+        if let Some(text) = text {
+            output::write_atomic(&p, text.as_bytes())?;
+            eprintln!("已生成：{}", p.display());
+        }
+    }
+    let Some(opts) = a.pdf() else {
+        return Ok(());
+    };
+    eprintln!("正在用 LibreOffice 生成 PDF……");
+    let job = pdf::Job {
+        docx: docx.to_path_buf(),
+        pdf: pdf::path(docx),
+    };
+    let done = pdf::convert(&[job], &opts, output::Flush::EachFile, &batch::Quiet)?;
+    for w in &done.warnings {
+        eprintln!("警告：{w}");
+    }
+    for r in done.results {
+        eprintln!("已生成：{}", r?.display());
     }
     Ok(())
 }
@@ -338,9 +401,15 @@ fn batch_command(a: &BatchArgs) -> Result<u8> {
         jobs,
         force: a.force,
         limits: a.limits.limits(),
+        html: a.publish.html,
+        fragment: a.publish.html_fragment,
+        pdf: a.publish.pdf(),
     };
     let progress = Console::new();
     let summary = batch::run(&opts, &templates, &progress)?;
+    for w in &summary.pdf_warnings {
+        eprintln!("警告：{w}");
+    }
     eprintln!("{}", summary.line());
     eprintln!("汇总表：{}", a.output.join(batch::SUMMARY).display());
     Ok(summary.exit_code())

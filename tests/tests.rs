@@ -9,6 +9,7 @@ mod check;
 mod formats;
 mod pasted;
 mod properties;
+mod publish;
 mod reader;
 mod samples;
 mod word;

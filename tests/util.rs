@@ -82,3 +82,20 @@ pub fn shared_tool(script: &str, args: &[&std::ffi::OsStr]) -> (i32, String, Str
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The path of a client-tier program (`soffice`, `pdftotext`, `chromium`, …) on the PATH; a
+/// missing one fails the test with the command that installs the client tier.
+pub fn client(name: &str) -> PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|dir| dir.join(name))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "{name} is missing: the client tier needs it. Install it with \
+                 `bash tests/clients/install.sh`, then run `cargo test -- --ignored`."
+            )
+        })
+}
