@@ -28,7 +28,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 48] = [
+pub const RULES: [(&str, &str); 49] = [
     (
         "R-T3-1",
         "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
@@ -134,6 +134,7 @@ pub const RULES: [(&str, &str); 48] = [
     ),
     ("BATCH-PREVIOUS", "批量处理：找到了同名机关的上一年度统计表"),
     ("BATCH-WRITE", "批量处理：报告和附表已写入"),
+    ("BATCH-PDF", "批量处理：PDF 已生成（要求生成 PDF 时）"),
 ];
 
 /// The rules that compare with last year's workbook: without one they are not checked.

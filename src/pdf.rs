@@ -100,20 +100,22 @@ pub struct Converted {
     pub processes: usize,
 }
 
-/// Process groups of the soffice runs under way, killed by [`interrupt`].
-static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// The soffice runs under way: process group and private folder, for [`interrupt`].
+static RUNNING: Mutex<Vec<(u32, PathBuf)>> = Mutex::new(Vec::new());
 
-fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
+fn running() -> std::sync::MutexGuard<'static, Vec<(u32, PathBuf)>> {
     RUNNING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Kills every soffice run under way (Ctrl-C: soffice runs in a process group of its own, so
-/// the terminal's interrupt does not reach it).
+/// Kills every soffice run under way and removes its private folder (Ctrl-C: soffice runs in a
+/// process group of its own, so the terminal's interrupt does not reach it, and the process
+/// exits without running the folder's destructor).
 pub fn interrupt() {
-    for &pid in running().iter() {
+    for (pid, dir) in running().drain(..) {
         kill_group(pid);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
@@ -294,9 +296,9 @@ impl Run<'_> {
                 Error::Pdf(format!("无法启动 {}：{e}", self.soffice.display()))
             }
         })?;
-        running().push(child.id());
+        running().push((child.id(), self.dir.to_path_buf()));
         let watched = self.watch(&mut child, chunk, &mut done);
-        running().retain(|&p| p != child.id());
+        running().retain(|(p, _)| *p != child.id());
         Ok(match watched {
             Err(why) => Some(why),
             Ok(true) => None,
