@@ -451,17 +451,19 @@ fn a_hanging_libreoffice_is_killed_with_its_children_at_the_time_limit() {
 
 // ---- Client tier: LibreOffice, poppler, qpdf, chromium. ----
 
-fn tool(name: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(client(name))
-        .args(args)
-        .output()
-        .expect("tool runs");
+/// Runs a client program; fails the test unless it succeeds; returns its standard output.
+fn output(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("the program runs");
     assert!(
         out.status.success(),
-        "{name} {args:?}: {}",
+        "{cmd:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn tool(name: &str, args: &[&std::ffi::OsStr]) -> String {
+    output(Command::new(client(name)).args(args))
 }
 
 /// The headings of the report, and each table's figures as the Word table shows them.
@@ -617,29 +619,23 @@ fn pdf_a_is_pdf_a_2b() {
     assert_pdf_text(&pdf, &samples::busy());
 }
 
-fn chromium(dir: &Dir, args: &[&std::ffi::OsStr]) -> Vec<u8> {
+fn chromium(dir: &Dir, args: &[&std::ffi::OsStr]) -> String {
     let profile = dir.join("chromium-profile");
-    let out = Command::new(client("chromium"))
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .expect("chromium runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    output(
+        Command::new(client("chromium"))
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(args),
+    )
 }
 
 /// Chromium renders both samples' pages: its DOM holds the three tables with every figure,
@@ -657,7 +653,7 @@ fn chromium_renders_both_samples_pages() {
         publish(&dir, &samples::path(sample), &[]);
         let url = format!("file://{}", dir.join("r.html").display());
         let dom = chromium(&dir, &["--dump-dom".as_ref(), url.as_ref()]);
-        let dom = Html::parse_document(&String::from_utf8_lossy(&dom));
+        let dom = Html::parse_document(&dom);
         let grids = html_grids(&dom);
         assert_eq!(grids.len(), 3);
         let (_, figures) = headings_and_figures(&st);
