@@ -173,7 +173,7 @@ pub fn convert(
         };
         let outcome = run.convert(chunk, |i| {
             let name = jobs.get(i).map(|j| j.pdf.display().to_string());
-            progress.step(failed, &format!("已生成 PDF：{}", name.unwrap_or_default()));
+            progress.step(failed, &format!("已转换 PDF：{}", name.unwrap_or_default()));
         });
         let stopped = match outcome {
             Ok(stopped) => stopped,
