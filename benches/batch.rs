@@ -3,11 +3,17 @@
 //!     cargo bench --bench batch                  # 1,000 workbooks, 3 runs per setting
 //!     BENCH_N=200 BENCH_RUNS=5 cargo bench --bench batch
 //!     BENCH_DIR=/dev/shm cargo bench --bench batch   # files in memory: the disk left out
+//!     BENCH_PDF=0 cargo bench --bench batch          # without the PDF stage
 //!
 //! It writes N workbooks of realistic size (every figure random but passing every check, about
 //! 1,500 characters of narrative), then times the release binary: one report (read, check,
 //! Word, Excel) as a whole process, and `batch` over all N with `--jobs 1` and `--jobs 2`.
 //! Medians of wall time; peak memory from `/usr/bin/time -v` (Maximum resident set size).
+//!
+//! The PDF stage (when LibreOffice is installed): `batch --pdf` over the first `BENCH_PDF`
+//! workbooks (default 200) against `batch` alone over the same ones, with `--jobs 2`; a
+//! wrapper around soffice counts the LibreOffice processes started. Also one report with
+//! `--pdf` as a whole process (LibreOffice's start included).
 
 use report_gen::figures::Figures;
 use report_gen::format::{
@@ -243,7 +249,107 @@ fn main() {
             peak.map_or("unknown".to_string(), |p| format!("{p:.0} MB"))
         );
     }
+    let pdf_n: usize = std::env::var("BENCH_PDF")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
+        .min(n);
+    if pdf_n > 0 {
+        pdf_stage(&bin, &root, &input, pdf_n, runs, &mut outputs);
+    }
     for dir in outputs {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// Times the PDF stage: `batch --pdf` against `batch` over the same `n` workbooks.
+fn pdf_stage(
+    bin: &Path,
+    root: &Path,
+    input: &Path,
+    n: usize,
+    runs: usize,
+    outputs: &mut Vec<PathBuf>,
+) {
+    let Ok(soffice) = report_gen::pdf::find_soffice(None) else {
+        println!("PDF stage skipped: LibreOffice is not installed");
+        return;
+    };
+    let subset = root.join("in-pdf");
+    std::fs::create_dir_all(&subset).expect("folder");
+    for i in 0..n {
+        let name = format!("{i:05}.xlsx");
+        std::fs::copy(input.join(&name), subset.join(&name)).expect("copy");
+    }
+    let calls = root.join("soffice-calls");
+    let wrapper = root.join("soffice");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho call >> '{}'\nexec '{}' \"$@\"\n",
+            calls.display(),
+            soffice.display()
+        ),
+    )
+    .expect("wrapper");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let subset_arg = subset.to_string_lossy().into_owned();
+    let mut time = |extra: &[&str]| -> Vec<f64> {
+        (0..runs)
+            .map(|run| {
+                let out = root.join(format!("pdf-out-{}-{run}", outputs.len()));
+                outputs.push(out.clone());
+                seconds(
+                    Command::new(bin)
+                        .args(["batch", &subset_arg, "-o"])
+                        .arg(&out)
+                        .args(["--jobs", "2"])
+                        .args(extra)
+                        .env(report_gen::pdf::SOFFICE_ENV, &wrapper)
+                        .stderr(std::process::Stdio::null()),
+                )
+            })
+            .collect()
+    };
+    let _ = std::fs::remove_file(&calls);
+    let plain = median(time(&[]));
+    let with_pdf = median(time(&["--pdf"]));
+    let processes = std::fs::read_to_string(&calls)
+        .map(|s| s.lines().count())
+        .unwrap_or(0);
+    let with_all = median(time(&["--pdf", "--html", "--html-fragment"]));
+    let pdf = (with_pdf - plain).max(0.0);
+    println!(
+        "PDF stage, batch of {n}, --jobs 2, median of {runs}: batch {plain:.2} s, batch --pdf {with_pdf:.2} s \
+         ({} soffice process(es) per run), with --html --html-fragment too {with_all:.2} s",
+        processes / runs.max(1)
+    );
+    println!(
+        "  PDF stage: {:.0} ms per report, {:.1} reports/s",
+        pdf * 1000.0 / n as f64,
+        n as f64 / pdf.max(1e-9)
+    );
+    let one = subset.join("00000.xlsx");
+    let out = root.join("one-pdf.docx");
+    let single: Vec<f64> = (0..runs.max(3))
+        .map(|_| {
+            seconds(
+                Command::new(bin)
+                    .arg(&one)
+                    .arg("-o")
+                    .arg(&out)
+                    .arg("--pdf")
+                    .env(report_gen::pdf::SOFFICE_ENV, &soffice)
+                    .stderr(std::process::Stdio::null()),
+            ) * 1000.0
+        })
+        .collect();
+    println!(
+        "  one report with --pdf, as a whole process (LibreOffice's start included): {:.0} ms",
+        median(single)
+    );
 }

@@ -9,6 +9,8 @@
 //! the summary workbook 汇总.xlsx: one row per file, every diagnostic, and the roll-up of
 //! tables 二, 三 and 四 over the agencies that passed; one per 报告年度 (汇总-2024.xlsx,
 //! 汇总-2025.xlsx) when the folder holds workbooks of several years, which are never added up.
+//! With `--pdf`, one LibreOffice process converts every report written ([`crate::pdf`]) before
+//! the summary is written.
 //!
 //! Every entry of the input folder is accounted for: a workbook gets a row; anything else
 //! (another kind of file, an Office lock file, a hidden file, the output folder, a second link
@@ -61,6 +63,12 @@ pub struct Options {
     pub force: bool,
     /// Input limits.
     pub limits: Limits,
+    /// Write each report's web page too ([`crate::html::page`]).
+    pub html: bool,
+    /// Write each report's article fragment too ([`crate::html::fragment`]).
+    pub fragment: bool,
+    /// Convert every report written to PDF, in one LibreOffice process ([`crate::pdf`]).
+    pub pdf: Option<crate::pdf::Options>,
 }
 
 /// How one workbook fared.
@@ -144,6 +152,8 @@ pub struct Summary {
     pub cleaned: usize,
     /// Time taken.
     pub elapsed: Duration,
+    /// What the PDF stage warns about (font substitutions).
+    pub pdf_warnings: Vec<String>,
 }
 
 impl Summary {
@@ -510,7 +520,7 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
                     if let (Some(c), Some(stem)) = (c, docx) {
                         let docx = opts.output.join(format!("{stem}.docx"));
                         // A closed queue means the writer is gone; its join reports why.
-                        let _ = tx.send((i, build_one(templates, c, docx)));
+                        let _ = tx.send((i, build_one(opts, templates, c, docx)));
                     }
                 });
         });
@@ -533,15 +543,29 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
         }
     }
 
+    // Pass 4: the PDFs of every report written, by one LibreOffice process.
+    let mut pdf_warnings = Vec::new();
+    let mut pdf_failure = None;
+    if let Some(pdf) = &opts.pdf {
+        match to_pdf(&mut rows, pdf, progress) {
+            Ok(warnings) => pdf_warnings = warnings,
+            Err(e) => pdf_failure = Some(e),
+        }
+    }
+
     let mut summary = Summary {
         rows,
         skipped: found.skipped,
         summaries: Vec::new(),
         cleaned,
         elapsed: started.elapsed(),
+        pdf_warnings,
     };
     summary.summaries = write_summaries(opts, &summary, &inputs)?;
     output::flush_all(&opts.output)?;
+    if let Some(e) = pdf_failure {
+        return Err(e);
+    }
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
@@ -578,6 +602,37 @@ fn write_summaries(opts: &Options, summary: &Summary, inputs: &Inputs) -> Result
         written.push(path);
     }
     Ok(written)
+}
+
+/// Converts every report written to PDF; a report that did not convert gets an error.
+fn to_pdf(
+    rows: &mut [Row],
+    opts: &crate::pdf::Options,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    let written: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows.get(i).is_some_and(|r| r.report.is_some()))
+        .collect();
+    let jobs: Vec<crate::pdf::Job> = written
+        .iter()
+        .filter_map(|&i| rows.get(i)?.report.clone())
+        .map(|docx| crate::pdf::Job {
+            pdf: crate::pdf::path(&docx),
+            docx,
+        })
+        .collect();
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let done = crate::pdf::convert(&jobs, opts, Flush::AtEnd, progress)?;
+    for (&i, result) in written.iter().zip(done.results) {
+        if let (Some(row), Err(e)) = (rows.get_mut(i), result) {
+            row.diagnostics
+                .push(Diagnostic::error("BATCH-PDF", format!("PDF 未能生成：{e}")));
+            row.status = Status::Errors;
+        }
+    }
+    Ok(done.warnings)
 }
 
 fn is_conflict(row: &Row) -> bool {
@@ -816,6 +871,16 @@ impl Built {
             targets.push(Target::new("附表", &appendix));
             files.push((&appendix, bytes));
         }
+        let pages = [
+            (crate::html::page_path(&self.docx), &self.docs.html),
+            (crate::html::fragment_path(&self.docx), &self.docs.fragment),
+        ];
+        for (path, text) in &pages {
+            if let Some(text) = text {
+                targets.push(Target::new("网页", path));
+                files.push((path, text.as_bytes()));
+            }
+        }
         output::check(&targets, inputs)?;
         // Flushed once at the end of the batch (a flush per file costs a third of the run).
         output::write_set(&files, Flush::AtEnd)?;
@@ -824,7 +889,12 @@ impl Built {
 }
 
 /// Builds one agency's report and appendix.
-fn build_one(templates: &Templates, c: &Checked, docx: PathBuf) -> Result<Built> {
-    let docs = report::build(c, templates, true)?;
+fn build_one(opts: &Options, templates: &Templates, c: &Checked, docx: PathBuf) -> Result<Built> {
+    let wanted = report::Wanted {
+        appendix: true,
+        html: opts.html,
+        fragment: opts.fragment,
+    };
+    let docs = report::build_wanted(c, templates, wanted)?;
     Ok(Built { docx, docs })
 }

@@ -28,7 +28,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 51] = [
+pub const RULES: [(&str, &str); 52] = [
     (
         "R-T3-1",
         "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
@@ -146,6 +146,7 @@ pub const RULES: [(&str, &str); 51] = [
         "BATCH-NAME",
         "批量处理：不同机关的报告文件名各不相同（过长的名称截短后相同时加序号区分）",
     ),
+    ("BATCH-PDF", "批量处理：PDF 已生成（要求生成 PDF 时）"),
 ];
 
 /// The rules that compare with last year's workbook: without one they are not checked.

@@ -13,7 +13,7 @@ use report_gen::files;
 use report_gen::narrative::Templates;
 use report_gen::output::{Flush, Inputs, Target};
 use report_gen::workbook::Limits;
-use report_gen::{batch, init, output, report};
+use report_gen::{batch, html, init, output, pdf, report};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -71,7 +71,32 @@ struct ReportArgs {
     #[arg(long)]
     no_appendix: bool,
     #[command(flatten)]
+    publish: PublishArgs,
+    #[command(flatten)]
     limits: LimitArgs,
+}
+
+/// PDF and web pages beside the Word report.
+#[derive(Debug, Args)]
+struct PublishArgs {
+    /// 同时生成 PDF（与报告同名，扩展名 .pdf）。需要安装 LibreOffice。
+    #[arg(long)]
+    pdf: bool,
+    /// 生成归档用的 PDF/A-2b（代替普通 PDF，含 --pdf 的作用）。需要 LibreOffice 7.4 或更高版本。
+    #[arg(long)]
+    pdf_a: bool,
+    /// 同时生成网页（与报告同名，扩展名 .html）：可直接发布到门户网站，无脚本、无外部资源。
+    #[arg(long)]
+    html: bool,
+    /// 同时生成只含正文的网页片段（“<报告名>-片段.html”），粘贴到门户网站编辑器的源代码模式。
+    #[arg(long)]
+    html_fragment: bool,
+}
+
+impl PublishArgs {
+    fn pdf(&self) -> Option<pdf::Options> {
+        (self.pdf || self.pdf_a).then(|| pdf::Options::from_env(self.pdf_a))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +118,8 @@ struct BatchArgs {
     /// 用此文件夹中的同名模板替换内置模板。
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    #[command(flatten)]
+    publish: PublishArgs,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -331,19 +358,62 @@ fn report_command(a: &ReportArgs) -> Result<()> {
             inputs.add("模板", &dir.join(name));
         }
     }
+    let wanted = report::Wanted {
+        appendix: appendix_path.is_some(),
+        html: a.publish.html,
+        fragment: a.publish.html_fragment,
+    };
+    let pages: Vec<(PathBuf, bool)> = vec![
+        (html::page_path(&docx_path), wanted.html),
+        (html::fragment_path(&docx_path), wanted.fragment),
+    ];
+    for (p, wanted) in &pages {
+        if *wanted {
+            targets.push(Target::new("网页", p));
+        }
+    }
+    if a.publish.pdf().is_some() {
+        targets.push(Target::new("PDF", pdf::path(&docx_path)));
+    }
     output::check(&targets, &inputs)?;
-    let docs = report::build(&checked, &templates, appendix_path.is_some())?;
+    let docs = report::build_wanted(&checked, &templates, wanted)?;
     let mut files_: Vec<(&Path, &[u8])> = vec![(&docx_path, &docs.docx)];
     if let (Some(p), Some(bytes)) = (&appendix_path, &docs.appendix) {
         files_.push((p, bytes));
+    }
+    for ((p, _), text) in pages.iter().zip([&docs.html, &docs.fragment]) {
+        if let Some(text) = text {
+            files_.push((p, text.as_bytes()));
+        }
     }
     clean_stale(&targets);
     output::write_set(&files_, Flush::EachFile)?;
     for (p, _) in &files_ {
         errln!("已生成：{}", files::display(p));
     }
+    publish(&a.publish, &docx_path)?;
     if errors > 0 {
         errln!("注意：统计表有 {errors} 个错误，报告是按 --force 生成的，发布前务必改正。");
+    }
+    Ok(())
+}
+
+/// Converts a report already written to `docx` to PDF, when asked.
+fn publish(a: &PublishArgs, docx: &Path) -> Result<()> {
+    let Some(opts) = a.pdf() else {
+        return Ok(());
+    };
+    errln!("正在用 LibreOffice 生成 PDF……");
+    let job = pdf::Job {
+        docx: docx.to_path_buf(),
+        pdf: pdf::path(docx),
+    };
+    let done = pdf::convert(&[job], &opts, output::Flush::EachFile, &batch::Quiet)?;
+    for w in &done.warnings {
+        errln!("警告：{w}");
+    }
+    for r in done.results {
+        errln!("已生成：{}", files::display(&r?));
     }
     Ok(())
 }
@@ -361,9 +431,15 @@ fn batch_command(a: &BatchArgs) -> Result<u8> {
         jobs,
         force: a.force,
         limits: a.limits.limits(),
+        html: a.publish.html,
+        fragment: a.publish.html_fragment,
+        pdf: a.publish.pdf(),
     };
     let progress = Console::new();
     let summary = batch::run(&opts, &templates, &progress)?;
+    for w in &summary.pdf_warnings {
+        errln!("警告：{w}");
+    }
     if summary.cleaned > 0 {
         errln!(
             "已清理输出文件夹中 {} 个此前被强行终止的运行留下的临时文件。",

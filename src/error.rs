@@ -159,6 +159,14 @@ pub enum Error {
         detail: String,
     },
 
+    /// LibreOffice, which makes the PDF, is not installed; the other files are still written.
+    #[error("未找到 LibreOffice，无法生成 PDF（Word 报告等其他文件已照常生成）。请安装 LibreOffice 后重试：Debian、Ubuntu、统信 UOS、麒麟执行 sudo apt install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai；Windows 从 https://www.libreoffice.org/download/download-libreoffice/ 下载安装。装在其他位置时，用环境变量 REPORT_GEN_SOFFICE 指明 soffice 程序的路径。")]
+    NoLibreOffice,
+
+    /// LibreOffice did not make a PDF (it failed, or exceeded the time limit).
+    #[error("生成 PDF 失败：{0}")]
+    Pdf(String),
+
     /// Arguments that cannot work together, or a path that cannot be used.
     #[error("{0}")]
     Usage(String),

@@ -38,10 +38,12 @@ fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(console::finish(code))
 }
 
-/// Installs the Ctrl-C handler: [`output::interrupt`] removes the temporary files, then exit 130.
+/// Installs the Ctrl-C handler: LibreOffice runs are killed, [`output::interrupt`] removes the
+/// temporary files, then exit 130.
 fn install_interrupt_handler() {
     // Only fails if a handler is already installed, which is fine.
     let _ = ctrlc::set_handler(|| {
+        report_gen::pdf::interrupt();
         let removed = output::interrupt();
         if removed > 0 {
             errln!("已中断：删除了 {removed} 个未写完的临时文件，已写完的文件保持完整。");

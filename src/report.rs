@@ -6,7 +6,7 @@ use crate::diagnostics::Diagnostic;
 use crate::error::{Error, Result};
 use crate::narrative::Templates;
 use crate::statement::Statement;
-use crate::{appendix, checks, output, reader, word};
+use crate::{appendix, checks, content, html, output, reader, word};
 use std::path::Path;
 
 /// A workbook read and checked.
@@ -49,19 +49,51 @@ pub struct Documents {
     pub docx: Vec<u8>,
     /// The Excel appendix, when asked for.
     pub appendix: Option<Vec<u8>>,
+    /// The web page ([`crate::html::page`]), when asked for.
+    pub html: Option<String>,
+    /// The article alone ([`crate::html::fragment`]), when asked for.
+    pub fragment: Option<String>,
+}
+
+/// Which documents to build besides the Word report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wanted {
+    /// The Excel appendix.
+    pub appendix: bool,
+    /// The web page.
+    pub html: bool,
+    /// The article alone, for a portal editor.
+    pub fragment: bool,
 }
 
 /// Builds the documents of a checked workbook: the Word report, and the appendix if asked.
 pub fn build(checked: &Checked, templates: &Templates, with_appendix: bool) -> Result<Documents> {
-    let docx = word::document(&checked.statement, templates)?;
-    let appendix = with_appendix
-        .then(|| appendix::workbook(&checked.statement, &checked.diagnostics, checked.previous))
+    let wanted = Wanted {
+        appendix: with_appendix,
+        ..Wanted::default()
+    };
+    build_wanted(checked, templates, wanted)
+}
+
+/// Builds the Word report and the documents `wanted` names, all from one [`content::blocks`].
+pub fn build_wanted(checked: &Checked, templates: &Templates, wanted: Wanted) -> Result<Documents> {
+    let st = &checked.statement;
+    let blocks = content::blocks(st, templates)?;
+    let docx = word::from_blocks(st, &blocks)?;
+    let appendix = wanted
+        .appendix
+        .then(|| appendix::workbook(st, &checked.diagnostics, checked.previous))
         .transpose()
         .map_err(|e| Error::Build {
             what: "Excel 附表",
             detail: e.to_string(),
         })?;
-    Ok(Documents { docx, appendix })
+    Ok(Documents {
+        docx,
+        appendix,
+        html: wanted.html.then(|| html::page(st, &blocks)),
+        fragment: wanted.fragment.then(|| html::fragment(st, &blocks)),
+    })
 }
 
 /// The appendix path next to a report: `<report stem>-附表.xlsx`, built from the stem's bytes

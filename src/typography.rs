@@ -106,6 +106,84 @@ pub const FONT_FALLBACKS: [(&str, &str); 5] = [
     ("宋体", "SimSun"),
 ];
 
+/// The style class of a Chinese face. GB/T 9704 names styles (宋体, 仿宋体, 黑体, 楷体), not
+/// font products, so a missing face is replaced by a face of its class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// 宋体 and 小标宋: serif.
+    Song,
+    /// 仿宋: serif.
+    Fang,
+    /// 黑体: sans-serif.
+    Hei,
+    /// 楷体: brush.
+    Kai,
+}
+
+impl Class {
+    /// A free face of this class with Simplified Chinese forms, as fontconfig names it (Debian:
+    /// fonts-noto-cjk for Noto, fonts-arphic-ukai for UKai). There is no free 仿宋, so 仿宋 takes
+    /// the serif face.
+    pub fn free_face(self) -> &'static str {
+        match self {
+            Class::Song | Class::Fang => "Noto Serif CJK SC",
+            Class::Hei => "Noto Sans CJK SC",
+            Class::Kai => "AR PL UKai CN",
+        }
+    }
+
+    /// The Windows faces of this class, by their English names (web pages: Windows and macOS
+    /// browsers match these), then the free face and the CSS generic family.
+    pub fn css_fallbacks(self) -> &'static [&'static str] {
+        match self {
+            Class::Song => &["SimSun", "STSong", "Noto Serif CJK SC", "serif"],
+            Class::Fang => &["FangSong", "STFangsong", "Noto Serif CJK SC", "serif"],
+            Class::Hei => &["SimHei", "STHeiti", "Noto Sans CJK SC", "sans-serif"],
+            Class::Kai => &["KaiTi", "STKaiti", "AR PL UKai CN", "serif"],
+        }
+    }
+}
+
+/// The class of every East Asian face the report names.
+pub const CLASSES: [(&str, Class); 5] = [
+    ("方正小标宋简体", Class::Song),
+    ("仿宋_GB2312", Class::Fang),
+    ("黑体", Class::Hei),
+    ("楷体_GB2312", Class::Kai),
+    ("宋体", Class::Song),
+];
+
+/// The class of a face the report names.
+pub fn class(east_asia: &str) -> Option<Class> {
+    CLASSES
+        .iter()
+        .find(|(name, _)| *name == east_asia)
+        .map(|&(_, c)| c)
+}
+
+/// A CSS `font-family` value for a font: the Latin face first (Latin faces have no Chinese
+/// glyphs, so Chinese falls through to the next), the face the Word report names, its Word
+/// fallback, then the faces of its class.
+pub fn css_family(f: &Font) -> String {
+    let word_fallback = FONT_FALLBACKS
+        .iter()
+        .find(|(name, _)| *name == f.east_asia)
+        .map(|&(_, alt)| alt);
+    let class = class(f.east_asia).map_or(&[][..], Class::css_fallbacks);
+    let mut names: Vec<&str> = vec![f.latin, f.east_asia];
+    names.extend(word_fallback);
+    names.extend(class.iter().copied());
+    names.dedup();
+    names
+        .iter()
+        .map(|n| match *n {
+            "serif" | "sans-serif" => (*n).to_string(),
+            n => format!("'{n}'"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Excel workbooks: table font.
 pub const XLSX_TABLE: Font = Font {
     east_asia: "宋体",
@@ -138,5 +216,16 @@ mod tests {
         assert!((8840..=8850).contains(&w), "{w}");
         assert_eq!(BODY.half_points(), 32);
         assert_eq!(TABLE.half_points(), 21);
+    }
+
+    #[test]
+    fn every_face_of_the_report_has_a_class() {
+        for f in [TITLE, BODY, HEADING1, HEADING2, TABLE, PAGE_NUMBER] {
+            assert!(class(f.east_asia).is_some(), "{}", f.east_asia);
+        }
+        assert_eq!(
+            css_family(&HEADING1),
+            "'Times New Roman','黑体','SimHei','STHeiti','Noto Sans CJK SC',sans-serif"
+        );
     }
 }

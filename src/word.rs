@@ -6,12 +6,12 @@
 //! [`crate::typography`]; the tables' grids from [`crate::layout`]; text from the agency's
 //! 报告正文 and the [`crate::narrative`] templates.
 
+use crate::content::{self, Align, Block};
 use crate::error::{Error, Result};
-use crate::format::{SECTIONS, SECTION_OTHER};
-use crate::layout::{Content, Layout, Table as OfficialTable};
-use crate::narrative::{Context, Templates};
+use crate::layout::Layout;
+use crate::narrative::Templates;
 use crate::ooxml::{self, Extras, FontDecl};
-use crate::statement::{Part, Statement};
+use crate::statement::Statement;
 use crate::typography::{
     self as ty, Font, BODY, FIRST_LINE_CHARS, FONT_FALLBACKS, HEADING1, HEADING2, LINE_PITCH_PT,
     PAGE_NUMBER, TABLE, TITLE,
@@ -126,28 +126,20 @@ fn empty_line() -> Paragraph {
         .add_run(run("", &BODY))
 }
 
-/// Right-aligned signature lines, the date four characters from the right margin (右空四字) and
-/// the agency centred above the date.
+/// Right-aligned signature lines, indented as [`content::signature_indents`] says.
 fn signature(agency: &str, date: Option<&str>) -> Vec<Paragraph> {
-    let line = |text: &str, right: i32| {
+    let line = |text: &str, right: f64| {
+        let twips = (right * BODY.size * TWIPS_PER_PT)
+            .round()
+            .min(f64::from(i32::MAX)) as i32;
         Paragraph::new()
             .style(STYLE_BODY)
             .align(AlignmentType::Right)
-            .indent(None, None, Some(right.max(0)), None)
+            .indent(None, None, Some(twips.max(0)), None)
             .line_spacing(exact_spacing())
             .add_run(run(text, &BODY))
     };
-    let date_right = chars(4, &BODY);
-    // Half-widths in twips; saturating, since an agency name can be absurdly long.
-    let width = |s: &str| {
-        i32::try_from(crate::text::display_width(s))
-            .unwrap_or(i32::MAX)
-            .saturating_mul(chars(1, &BODY) / 2)
-    };
-    let agency_right = match date {
-        Some(d) => date_right.saturating_add(width(d).saturating_sub(width(agency)) / 2),
-        None => date_right,
-    };
+    let (agency_right, date_right) = content::signature_indents(agency, date);
     let mut v = vec![empty_line(), line(agency, agency_right)];
     if let Some(d) = date {
         v.push(line(d, date_right));
@@ -265,13 +257,10 @@ fn table(layout: &Layout, st: &Statement) -> Table {
                 continue;
             };
             let width = span_width(p.col, p.cols);
-            let (text, align) = match p.content {
-                Content::Data(id) => (st.figures.get(id).to_string(), AlignmentType::Center),
-                Content::Label(t) if p.rows > 1 => (t.to_string(), AlignmentType::Center),
-                Content::Label(t) => (t.to_string(), AlignmentType::Left),
-                Content::Header(t) | Content::BlockTitle(t) => {
-                    (t.to_string(), AlignmentType::Center)
-                }
+            let (text, align) = content::cell(p, st);
+            let align = match align {
+                Align::Left => AlignmentType::Left,
+                Align::Center => AlignmentType::Center,
             };
             let continues = p.row < r;
             // Short tables stay on one page; long ones keep their heads with the first row.
@@ -313,37 +302,13 @@ fn table(layout: &Layout, st: &Statement) -> Table {
         .set_borders(table_borders())
 }
 
-/// The agency's parts of a narrative section, numbered （一）（二）… by the generator; parts
-/// without text are left out (checks warn about them).
-fn parts(doc: Docx, parts: &[Part]) -> Docx {
-    let mut doc = doc;
-    let mut n = 0;
-    for part in parts.iter().filter(|p| !p.paragraphs.is_empty()) {
-        if let Some(h) = &part.heading {
-            n += 1;
-            doc = doc.add_paragraph(heading2(&format!("（{}）{h}", numeral(n))));
-        }
-        for t in &part.paragraphs {
-            doc = doc.add_paragraph(body(t));
-        }
-    }
-    doc
-}
-
-fn numeral(n: u32) -> &'static str {
-    const N: [&str; 20] = [
-        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
-        "十五", "十六", "十七", "十八", "十九", "二十",
-    ];
-    N.get(n.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("二十")
-}
-
 /// The report of a statement as .docx bytes (byte-identical for the same input).
 pub fn document(st: &Statement, templates: &Templates) -> Result<Vec<u8>> {
-    let ctx = Context::new(st);
-    let render = |name: &str| templates.render(name, &ctx);
+    from_blocks(st, &content::blocks(st, templates)?)
+}
+
+/// The report of a statement's [`content::blocks`] as .docx bytes.
+pub fn from_blocks(st: &Statement, blocks: &[Block]) -> Result<Vec<u8>> {
     let m = ty::MARGINS_MM;
     let mut doc = Docx::new()
         .page_size(ty::PAGE_WIDTH, ty::PAGE_HEIGHT)
@@ -370,54 +335,32 @@ pub fn document(st: &Statement, templates: &Templates) -> Result<Vec<u8>> {
     for s in styles() {
         doc = doc.add_style(s);
     }
-
-    for line in render("title.j2")? {
-        doc = doc.add_paragraph(title(&line));
-    }
-    doc = doc.add_paragraph(empty_line());
-    for p in render("preamble.j2")? {
-        doc = doc.add_paragraph(body(&p));
-    }
     let mut header_rows = Vec::new();
-    for (i, section) in SECTIONS.iter().enumerate() {
-        doc = doc.add_paragraph(heading1(section.heading));
-        let official = match section.id {
-            "proactive" => Some(OfficialTable::T2),
-            "applications" => Some(OfficialTable::T3),
-            "appeals" => Some(OfficialTable::T4),
-            _ => None,
-        };
-        if let Some(t) = official {
-            let lead = match t {
-                OfficialTable::T2 => Vec::new(),
-                OfficialTable::T3 => render("applications.j2")?,
-                OfficialTable::T4 => render("appeals.j2")?,
-            };
-            for p in lead {
-                doc = doc.add_paragraph(body(&p).keep_next(true));
-            }
-            let layout = t.layout();
-            header_rows.push(layout.header_rows);
-            doc = doc.add_table(table(&layout, st));
-            continue;
-        }
-        if i == SECTION_OTHER {
-            for p in render("fees.j2")? {
-                doc = doc.add_paragraph(body(&p));
-            }
-            let own = &st.narrative.sections[i];
-            if own.iter().all(|p| p.paragraphs.is_empty()) {
-                for p in render("other_none.j2")? {
-                    doc = doc.add_paragraph(body(&p));
+    let mut blocks = blocks.iter().peekable();
+    while let Some(block) = blocks.next() {
+        doc = match block {
+            Block::Title(line) => {
+                let doc = doc.add_paragraph(title(line));
+                // One blank line below the title.
+                if matches!(blocks.peek(), Some(Block::Title(_))) {
+                    doc
+                } else {
+                    doc.add_paragraph(empty_line())
                 }
-                continue;
             }
-        }
-        doc = parts(doc, &st.narrative.sections[i]);
-    }
-    let date = st.info.date.map(|d| d.to_string());
-    for p in signature(&st.info.agency, date.as_deref()) {
-        doc = doc.add_paragraph(p);
+            Block::Heading1(text) => doc.add_paragraph(heading1(text)),
+            Block::Heading2(text) => doc.add_paragraph(heading2(text)),
+            Block::Body(text) => doc.add_paragraph(body(text)),
+            Block::Lead(text) => doc.add_paragraph(body(text).keep_next(true)),
+            Block::Table(t) => {
+                let layout = t.layout();
+                header_rows.push(layout.header_rows);
+                doc.add_table(table(&layout, st))
+            }
+            Block::Signature { agency, date } => signature(agency, date.as_deref())
+                .into_iter()
+                .fold(doc, Docx::add_paragraph),
+        };
     }
 
     let mut packed = Vec::new();

@@ -10,6 +10,7 @@ mod clients;
 mod formats;
 mod pasted;
 mod properties;
+mod publish;
 mod reader;
 mod regression;
 mod safety;

@@ -37,6 +37,8 @@ packages=(
   fonts-arphic-uming       # AR PL UMing: a second Song face
   fontconfig               # fc-cache, and the aliases of fonts.conf
   poppler-utils            # pdfinfo, pdftoppm, pdftotext, pdffonts
+  qpdf                     # structural check of the PDF/A output
+  chromium                 # renders the HTML page headless (screenshots, DOM)
   python3
   python3-venv             # ensurepip, for the virtual environment
   ca-certificates          # pip downloads over https
