@@ -15,6 +15,7 @@ pub mod appendix;
 pub mod batch;
 pub mod checks;
 pub mod diagnostics;
+pub mod document;
 pub mod error;
 pub mod figures;
 pub mod finder;

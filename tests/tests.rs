@@ -6,6 +6,7 @@ mod appendix;
 mod bad_input;
 mod batch;
 mod check;
+mod document;
 mod formats;
 mod pasted;
 mod properties;

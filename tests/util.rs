@@ -82,3 +82,17 @@ pub fn shared_tool(script: &str, args: &[&std::ffi::OsStr]) -> (i32, String, Str
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The path of an external program the client tier needs (LibreOffice's `soffice`, `python3`
+/// with python-docx, poppler's tools …). Panics, naming the install script, when it is missing:
+/// a client-tier test never passes silently without its client.
+pub fn client(program: &str) -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!("{program} is missing: run `bash tests/clients/install.sh`, then `cargo test -- --ignored`")
+    })
+}
