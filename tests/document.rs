@@ -697,3 +697,206 @@ fn a_damaged_docx_part_is_an_error_not_a_panic() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A PDF as Word writes Chinese: a Type0 font with Identity-H codes, CID widths (W) and a
+/// ToUnicode CMap; a line of text shown with TJ kerning, and a 2 × 2 ruled table whose
+/// borders are thin filled rectangles.
+fn cid_font_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
+        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfchar <0001> <672C> <0002> <5E74> endbfchar\n\
+        1 beginbfrange <0003> <0004> [<65B0> <6536>] endbfrange\n\
+        1 beginbfrange <0010> <0019> <0030> endbfrange\n\
+        endcmap CMapName currentdict /CMap defineresource pop end end";
+    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
+    let cid_font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "DW" => 1000,
+        "W" => vec![16.into(), 25.into(), 500.into()],
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid_font.into()],
+        "ToUnicode" => to_unicode,
+    });
+    // Text: “本年新收 2025” (codes 1–4, then digits 0x12 0x10 0x12 0x15); the table: cells
+    // 本年 | 12 over 新收 | 3, ruled by 0.5 pt filled rectangles.
+    let content = "BT /F1 16 Tf 1 0 0 1 72 700 Tm [<00010002> -50 <00030004>] TJ \
+        80 0 Td <0012001000120015> Tj ET\n\
+        0 g 72 599.75 200 0.5 re f 72 569.75 200 0.5 re f 72 539.75 200 0.5 re f\n\
+        71.75 540 0.5 60 re f 171.75 540 0.5 60 re f 271.75 540 0.5 60 re f\n\
+        BT /F1 12 Tf 80 580 Td <00010002> Tj 100 0 Td <00110012> Tj ET\n\
+        BT /F1 12 Tf 80 550 Td <00030004> Tj 100 0 Td <0013> Tj ET";
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("pdf written");
+    bytes
+}
+
+#[test]
+fn chinese_in_a_cid_font_with_a_tounicode_cmap_decodes() {
+    let dir = Dir::new();
+    let doc = open(&dir.write("word.pdf", &cid_font_pdf()));
+    let paragraphs: Vec<&str> = doc.paragraphs().map(|p| p.text.as_str()).collect();
+    assert_eq!(paragraphs, vec!["本年新收 2025"]);
+    let t = doc.tables().next().expect("table");
+    let cells: Vec<(&(u32, u32), &Value)> = t.grid.cells.iter().collect();
+    assert_eq!(
+        cells,
+        vec![
+            (&(0, 0), &Value::Text("本年".into())),
+            (&(0, 1), &Value::Text("12".into())),
+            (&(1, 0), &Value::Text("新收".into())),
+            (&(1, 1), &Value::Text("3".into())),
+        ]
+    );
+    assert!(t.grid.merges.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrupted and hostile inputs: a document or an error, never a panic or a hang
+
+/// Our report with `word/document.xml` replaced (re-zipped with correct checksums, so the
+/// damage reaches the XML reader).
+fn with_document_xml(docx: &[u8], xml: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let name = f.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).expect("read");
+        if name == "word/document.xml" {
+            data = xml.to_vec();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        std::io::Write::write_all(&mut out, &data).expect("write");
+    }
+    out.finish().expect("zip").into_inner()
+}
+
+/// Damage: overwrite `len` bytes at `at` (fractions of the length) with `byte`, or cut there.
+fn damage(bytes: &[u8], at: f64, len: usize, byte: u8, cut: bool) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    let start = ((v.len() as f64) * at) as usize;
+    if cut {
+        v.truncate(start);
+    } else {
+        for b in v.iter_mut().skip(start).take(len) {
+            *b = byte;
+        }
+    }
+    v
+}
+
+/// The valid inputs damaged by the property test: docx, its document.xml, a page, a PDF.
+type Inputs = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+
+fn inputs() -> &'static Inputs {
+    static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
+    INPUTS.get_or_init(|| {
+        let (st, docx) = report(samples::SEED);
+        let xml = crate::word::part(&docx, "word/document.xml").into_bytes();
+        let want = expected(&docx);
+        let html = portal_page(&want, &st, Some("utf-8"), 1, true).into_bytes();
+        let pdf = std::fs::read(pdf_fixture()).expect("fixture");
+        (docx, xml, html, pdf)
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    #[test]
+    fn corrupted_reports_give_a_document_or_an_error_never_a_panic(
+        at in 0.0f64..1.0,
+        len in 1usize..64,
+        byte in proptest::prelude::any::<u8>(),
+        cut in proptest::prelude::any::<bool>(),
+    ) {
+        let (docx, xml, html, pdf) = inputs();
+        let cases = [
+            ("损坏.docx", with_document_xml(docx, &damage(xml, at, len, byte, cut))),
+            ("损坏2.docx", damage(docx, at, len, byte, cut)),
+            ("损坏.html", damage(html, at, len, byte, cut)),
+            ("损坏.pdf", damage(pdf, at, len, byte, cut)),
+        ];
+        for (name, bytes) in cases {
+            // Either result is fine; a panic fails the test.
+            let _ = document::parse(Path::new(name), &bytes, Limits::default());
+        }
+    }
+}
+
+#[test]
+fn a_deeply_nested_page_is_read_or_refused_quickly() {
+    // 1,500 levels: read (the walkers stop at 512 levels; the article is found).
+    let depth = 1_500;
+    let mut page = String::from("<html><body><div class=\"title\">");
+    page.push_str(&"<div>".repeat(depth));
+    page.push_str("深处");
+    page.push_str(&"</div>".repeat(depth));
+    page.push_str(
+        "</div><div><h1>标题</h1><p>正文一段。</p><table><tr><td>甲</td><td>1</td></tr></table>",
+    );
+    page.push_str(&"<span>".repeat(depth));
+    page.push_str("</div></body></html>");
+    let doc = document::parse(Path::new("deep.html"), page.as_bytes(), Limits::default())
+        .expect("page read");
+    assert!(doc.paragraphs().any(|p| p.text == "正文一段。"));
+    assert_eq!(doc.tables().count(), 1);
+    // 100,000 levels: refused before the HTML5 parser spends minutes on it.
+    let deep = "<div>".repeat(100_000);
+    match document::parse(Path::new("deeper.html"), deep.as_bytes(), Limits::default()) {
+        Err(Error::ReportDamaged { detail, .. }) => assert!(detail.contains("嵌套"), "{detail}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_docx_with_absurd_spans_and_nesting_is_bounded() {
+    let (_, docx) = report(samples::SEED);
+    let cell = |attrs: &str, text: &str| {
+        format!("<w:tc><w:tcPr>{attrs}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+    };
+    let mut body = format!(
+        "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}</w:tr></w:tbl>",
+        cell("<w:gridSpan w:val=\"4294967295\"/>", "宽"),
+        cell("", "外"),
+        cell("<w:vMerge/>", "")
+    );
+    // Tables nested 5,000 deep: read iteratively.
+    body.push_str(&"<w:tbl><w:tr><w:tc>".repeat(5000));
+    body.push_str("<w:p><w:r><w:t>最里面</w:t></w:r></w:p>");
+    body.push_str(&"</w:tc></w:tr></w:tbl>".repeat(5000));
+    let xml = format!("<w:document xmlns:w=\"{W}\"><w:body>{body}</w:body></w:document>");
+    let bytes = with_document_xml(&docx, xml.as_bytes());
+    let doc = document::parse(Path::new("absurd.docx"), &bytes, Limits::default())
+        .expect("document read");
+    let t = doc.tables().next().expect("table");
+    assert_eq!(
+        t.grid.merges,
+        vec![((0, 0), (0, document::MAX_TABLE_COLS - 1))]
+    );
+    assert!(doc.paragraphs().any(|p| p.text == "最里面"));
+}

@@ -21,8 +21,20 @@ use scraper::node::Node;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// Most levels of element nesting in the page's source (a real page has a few dozen).
+const MAX_SOURCE_DEPTH: usize = 2_000;
+
 /// Reads the page into `out`; returns its `<title>`.
-pub(super) fn read(_path: &Path, bytes: &[u8], out: &mut Builder) -> Result<Option<String>> {
+pub(super) fn read(path: &Path, bytes: &[u8], out: &mut Builder) -> Result<Option<String>> {
+    // The HTML5 tree builder looks down its stack of open elements for every tag, so a page
+    // nested thousands deep would take minutes: refused before parsing.
+    let depth = source_depth(bytes);
+    if depth > MAX_SOURCE_DEPTH {
+        return Err(super::damaged(
+            path,
+            format!("网页的元素嵌套超过 {MAX_SOURCE_DEPTH} 层，不像是正常的网页"),
+        ));
+    }
     let text = decode(bytes);
     let page = scraper::Html::parse_document(&text);
     let root = page.tree.root();
@@ -49,6 +61,87 @@ pub(super) fn read(_path: &Path, bytes: &[u8], out: &mut Builder) -> Result<Opti
     walker.block(article);
     walker.flush();
     Ok(title)
+}
+
+/// The deepest nesting of elements in the source, counted from its tags: start tags of
+/// elements that need an end tag open a level, end tags close one; void elements, `/>`, and
+/// elements whose end tag may be left out (p, li, td, tr, option …) are not counted;
+/// comments and the contents of script and style are skipped.
+fn source_depth(bytes: &[u8]) -> usize {
+    const FLAT: [&[u8]; 28] = [
+        b"br",
+        b"img",
+        b"meta",
+        b"link",
+        b"input",
+        b"hr",
+        b"area",
+        b"base",
+        b"col",
+        b"embed",
+        b"param",
+        b"source",
+        b"track",
+        b"wbr",
+        b"p",
+        b"li",
+        b"td",
+        b"th",
+        b"tr",
+        b"option",
+        b"dt",
+        b"dd",
+        b"thead",
+        b"tbody",
+        b"tfoot",
+        b"colgroup",
+        b"optgroup",
+        b"!doctype",
+    ];
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    while let Some(found) = bytes.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) {
+        let start = at + found + 1;
+        let rest = bytes.get(start..).unwrap_or(&[]);
+        if rest.starts_with(b"!--") {
+            at = memchr::memmem::find(rest, b"-->").map_or(bytes.len(), |e| start + e + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = usize::from(closing);
+        let name: Vec<u8> = rest
+            .iter()
+            .skip(name_start)
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!')
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        let end = memchr::memchr(b'>', rest).map_or(bytes.len(), |e| start + e + 1);
+        at = end;
+        if name.is_empty() || FLAT.contains(&name.as_slice()) {
+            continue;
+        }
+        let self_closing = bytes.get(end.saturating_sub(2)) == Some(&b'/');
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if name == b"script" || name == b"style" {
+                let close: &[u8] = if name == b"script" {
+                    b"</script"
+                } else {
+                    b"</style"
+                };
+                let lower: Vec<u8> = bytes
+                    .get(at..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(u8::to_ascii_lowercase)
+                    .collect();
+                at = memchr::memmem::find(&lower, close).map_or(bytes.len(), |e| at + e);
+            }
+        }
+    }
+    deepest
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,7 +372,7 @@ fn article<'a>(
             if name(sibling).is_some() && s.links > s.text {
                 continue;
             }
-            if let Some(found) = title_of(sibling) {
+            if let Some(found) = title_of(sibling, 0) {
                 title = Some(found);
                 break;
             }
@@ -297,9 +390,9 @@ fn article<'a>(
 }
 
 /// A heading-like element (h1–h3, or a short element whose class or id names a title), with
-/// its level.
-fn title_of(n: Ref<'_>) -> Option<(String, u8)> {
-    if skipped(n) {
+/// its level: `n` itself or the last one inside it (a few levels down at most).
+fn title_of(n: Ref<'_>, depth: usize) -> Option<(String, u8)> {
+    if skipped(n) || depth > 8 {
         return None;
     }
     let tag = name(n)?;
@@ -315,7 +408,7 @@ fn title_of(n: Ref<'_>) -> Option<(String, u8)> {
             )
             .to_ascii_lowercase();
             if !names.contains("title") || names.contains("subtitle") {
-                return n.children().rev().find_map(title_of);
+                return n.children().rev().find_map(|c| title_of(c, depth + 1));
             }
             1
         }
@@ -387,14 +480,17 @@ fn push_source_text(out: &mut String, t: &str) {
 
 /// All text inside `n`, breaks and blocks as spaces (for titles).
 fn inline_text(n: Ref<'_>) -> String {
-    let mut s = String::new();
-    for d in n.descendants() {
-        if let Node::Text(t) = d.value() {
-            if !d.ancestors().any(skipped) {
-                push_source_text(&mut s, &t.text);
-            }
+    fn walk(n: Ref<'_>, depth: usize, out: &mut String) {
+        if skipped(n) || depth > MAX_DEPTH {
+            return;
+        }
+        match n.value() {
+            Node::Text(t) => push_source_text(out, &t.text),
+            _ => n.children().for_each(|c| walk(c, depth + 1, out)),
         }
     }
+    let mut s = String::new();
+    walk(n, 0, &mut s);
     super::clean_line(&s)
 }
 
@@ -687,6 +783,23 @@ mod tests {
         assert_eq!(t.grid.shown_text(0, 2), Some("本年制发"));
         assert_eq!(t.grid.shown_text(1, 2), Some("2"));
         assert_eq!(t.grid.merges, vec![((0, 0), (1, 0)), ((0, 1), (0, 2))]);
+    }
+
+    #[test]
+    fn nesting_is_counted_from_the_source() {
+        assert_eq!(
+            source_depth(b"<html><body><div><p>a<p>b<br></div></body></html>"),
+            3
+        );
+        assert_eq!(
+            source_depth(b"<div><!-- <div><div> --><img src=x/><span/></div>"),
+            1
+        );
+        assert_eq!(
+            source_depth(b"<script>if (a<b) { x = '<div><div>'; }</script><div></div>"),
+            1
+        );
+        assert_eq!(source_depth("<div>".repeat(5000).as_bytes()), 5000);
     }
 
     #[test]

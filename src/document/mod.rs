@@ -307,15 +307,16 @@ pub(crate) struct Placed {
 }
 
 /// The grid of placed cells: text at each origin, a merge for every span. Spans are clipped
-/// to the limits; `None` when the table is beyond them or has too many merges.
+/// to the limits and cells beyond them left out; `None` when the table has too many merges.
 fn grid(name: String, cells: Vec<Placed>) -> Option<Sheet> {
     let mut sheet = Sheet {
         name,
         ..Sheet::default()
     };
     for c in cells {
+        // Cells beyond the grid's limits exist only in hostile files: left out.
         if c.row >= MAX_TABLE_ROWS || c.col >= MAX_TABLE_COLS {
-            return None;
+            continue;
         }
         let last_row = c
             .row
