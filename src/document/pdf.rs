@@ -33,8 +33,12 @@ const MAX_PAGES: usize = 2_000;
 const MAX_OPS: usize = 20_000_000;
 /// Most characters kept from one PDF.
 const MAX_GLYPHS: usize = 2_000_000;
-/// Most ruling segments on one page for which tables are looked for.
-const MAX_SEGMENTS: usize = 20_000;
+/// Most ruling segments on one page for which tables are looked for (a page of tables has a
+/// few hundred).
+const MAX_SEGMENTS: usize = 5_000;
+/// Most comparisons of segments with segments or grid cells spent finding tables in one PDF:
+/// bounds the time a page of hatching or a hostile file can take.
+const MAX_LATTICE_WORK: usize = 200_000_000;
 /// Form XObjects inside form XObjects, at most.
 const MAX_FORM_DEPTH: usize = 12;
 
@@ -989,12 +993,16 @@ fn merge_segments(mut segs: Vec<Seg>) -> Vec<Seg> {
 }
 
 /// The tables on a page, from its ruling segments.
-fn lattices(segs: &[Seg]) -> Vec<Lattice> {
+fn lattices(segs: &[Seg], work: &mut usize) -> Vec<Lattice> {
     if segs.len() > MAX_SEGMENTS {
         return Vec::new();
     }
     let segs = merge_segments(segs.to_vec());
     let n = segs.len();
+    let Some(left) = work.checked_sub(n * n) else {
+        return Vec::new();
+    };
+    *work = left;
     let mut u = Union((0..n).collect());
     let touches = |h: &Seg, v: &Seg| {
         v.at >= h.from - SNAP && v.at <= h.to + SNAP && h.at >= v.from - SNAP && h.at <= v.to + SNAP
@@ -1015,7 +1023,7 @@ fn lattices(segs: &[Seg]) -> Vec<Lattice> {
     }
     let mut out: Vec<Lattice> = components
         .into_values()
-        .filter_map(|c| lattice(&c))
+        .filter_map(|c| lattice(&c, work))
         .collect();
     out.sort_by(|a, b| {
         let top = |l: &Lattice| l.ys.first().copied().unwrap_or(0.0);
@@ -1024,7 +1032,7 @@ fn lattices(segs: &[Seg]) -> Vec<Lattice> {
     out
 }
 
-fn lattice(segs: &[Seg]) -> Option<Lattice> {
+fn lattice(segs: &[Seg], work: &mut usize) -> Option<Lattice> {
     let hs: Vec<&Seg> = segs.iter().filter(|s| s.horizontal).collect();
     let vs: Vec<&Seg> = segs.iter().filter(|s| !s.horizontal).collect();
     let ys = cluster(hs.iter().map(|s| s.at).collect());
@@ -1033,6 +1041,7 @@ fn lattice(segs: &[Seg]) -> Option<Lattice> {
         return None;
     }
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
+    *work = work.checked_sub(rows * cols * segs.len())?;
     let mut u = Union((0..rows * cols).collect());
     let covered = |lines: &[&Seg], at: f64, mid: f64| {
         lines
@@ -1166,8 +1175,8 @@ enum Item {
     Table(TableOut),
 }
 
-fn page_items(page: Page) -> Vec<(f64, Item)> {
-    let lattices = lattices(&page.segs);
+fn page_items(page: Page, work: &mut usize) -> Vec<(f64, Item)> {
+    let lattices = lattices(&page.segs, work);
     let mut in_cells: Vec<Vec<Vec<Glyph>>> = lattices
         .iter()
         .map(|l| vec![Vec::new(); l.spans.len()])
@@ -1312,8 +1321,9 @@ fn join_line(text: &mut String, line: &str) {
 fn layout(pages: Vec<Page>, out: &mut Builder) {
     // Items of all pages in order, each with whether it is the first / last of its page.
     let mut items: Vec<(Item, bool, bool)> = Vec::new();
+    let mut work = MAX_LATTICE_WORK;
     for page in pages {
-        let page_items = page_items(page);
+        let page_items = page_items(page, &mut work);
         let n = page_items.len();
         for (i, (_, item)) in page_items.into_iter().enumerate() {
             items.push((item, i == 0, i + 1 == n));
@@ -1436,7 +1446,7 @@ mod tests {
             v(20.1, 10.0, 20.0),
             v(30.0, 0.0, 20.0),
         ];
-        let l = lattices(&segs);
+        let l = lattices(&segs, &mut MAX_LATTICE_WORK.clone());
         assert_eq!(l.len(), 1);
         let l = &l[0];
         assert_eq!(l.xs.len(), 4);
