@@ -309,6 +309,8 @@ fn portal_page(
          <script>var _hmt = _hmt || []; document.write('统计代码');</script>\
          <style>.nav li {{ float: left; }}</style></head>\n<body>\n\
          <div class=\"header\"><div class=\"logo\">示例市人民政府门户网站</div><ul class=\"nav\">{nav}</ul>\
+         <table class=\"menu\"><tr><td><a href=\"/\">首页</a></td><td><a href=\"/zwgk\">政务公开</a></td>\
+         <td><a href=\"/hdjl\">互动交流</a></td></tr></table>\
          <form><input type=\"text\" value=\"请输入关键词\"><button>搜索</button></form></div>\n\
          <div class=\"container\"><div class=\"crumbs\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"/zwgk\">政务公开</a> &gt; 年度报告</div>\n\
          <div class=\"left\"><h3>相关文章</h3><ul>{side}</ul></div>\n\
@@ -316,7 +318,7 @@ fn portal_page(
          <div class=\"art-info\">发布日期：2026-01-20 来源：本网 <a href=\"javascript:print()\">打印本页</a></div></div>\n\
          <div class=\"art-body\" id=\"zoom\">\n{body}</div>\n\
          <div class=\"share\">分享到：<a href=\"#\">微信</a> <a href=\"#\">微博</a></div></div></div>\n\
-         <div class=\"footer\"><p>主办单位：示例市人民政府办公室　承办单位：示例市大数据中心</p>\
+         <div class=\"footer\"><table><tr><td>主办单位：示例市人民政府办公室</td><td>承办单位：示例市大数据中心</td></tr></table>\
          <p>地址：示例市人民路1号　邮编：100000　联系电话：010-12345678</p><p>网站标识码：1100000001　京ICP备00000000号</p></div>\n\
          </body></html>\n"
     )
