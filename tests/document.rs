@@ -902,3 +902,67 @@ fn a_docx_with_absurd_spans_and_nesting_is_bounded() {
     );
     assert!(doc.paragraphs().any(|p| p.text == "最里面"));
 }
+
+/// The document's tables as a workbook: one sheet per table, in order.
+fn book_of(doc: &Document) -> report_gen::workbook::Book {
+    report_gen::workbook::Book {
+        sheets: doc.tables().map(|t| t.grid.clone()).collect(),
+        hidden: Vec::new(),
+    }
+}
+
+#[test]
+fn the_finder_reads_every_figure_from_the_grids_of_every_kind_of_document() {
+    let dir = Dir::new();
+    let (st, docx) = report(samples::BUSY);
+    let want = expected(&docx);
+    let page = portal_page(&want, &st, Some("gb2312"), title_lines(&docx), false);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&page);
+    let docs = [
+        open(&dir.write("r.docx", &docx)),
+        open(&dir.write("r.html", &gbk)),
+        open(&pdf_fixture()),
+    ];
+    for doc in &docs {
+        let book = book_of(doc);
+        let found = report_gen::finder::find(&book);
+        assert_eq!(
+            found.tables, [true; 3],
+            "{:?}: {:?}",
+            doc.kind, found.diagnostics
+        );
+        assert!(
+            found.diagnostics.is_empty(),
+            "{:?}: {:?}",
+            doc.kind,
+            found.diagnostics
+        );
+        let mut read = 0;
+        for (&id, pos) in &found.at {
+            let sheet = &book.sheets[pos.sheet];
+            let text = match sheet.get(pos.row, pos.col) {
+                Some(Value::Text(t)) => t.clone(),
+                other => panic!("{:?}: {id:?} at {pos:?}: {other:?}", doc.kind),
+            };
+            assert_eq!(
+                text,
+                st.figures.get(id).to_string(),
+                "{:?}: {id:?}",
+                doc.kind
+            );
+            read += 1;
+        }
+        // Every data cell of the three official tables.
+        let cells: usize = Table::ALL
+            .iter()
+            .map(|t| {
+                t.layout()
+                    .cells
+                    .iter()
+                    .filter(|p| matches!(p.content, Content::Data(_)))
+                    .count()
+            })
+            .sum();
+        assert_eq!(read, cells, "{:?}", doc.kind);
+    }
+}
