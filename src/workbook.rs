@@ -127,6 +127,12 @@ pub struct Book {
 
 /// Reads a workbook file, applying the limits first.
 pub fn open(path: &Path, limits: Limits) -> Result<Book> {
+    let bytes = read_limited(path, limits)?;
+    parse(path, &bytes, limits)
+}
+
+/// The bytes of an input file, refused unread when it is larger than the limit.
+pub(crate) fn read_limited(path: &Path, limits: Limits) -> Result<Vec<u8>> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -139,8 +145,7 @@ pub fn open(path: &Path, limits: Limits) -> Result<Book> {
             limit: limits.max_input,
         });
     }
-    let bytes = std::fs::read(path).map_err(read_err)?;
-    parse(path, &bytes, limits)
+    std::fs::read(path).map_err(read_err)
 }
 
 /// Excel's last row (1048576), zero-based: no workbook has a cell below it.

@@ -623,9 +623,8 @@ fn a_zip_bomb_is_refused_before_decompressing() {
 
 /// A one-page PDF whose page shows only an image (a scan).
 fn scanned_pdf() -> Vec<u8> {
-    use lopdf::{dictionary, Object, Stream};
+    use lopdf::{dictionary, Stream};
     let mut doc = lopdf::Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
     let image = Stream::new(
         dictionary! {
             "Type" => "XObject", "Subtype" => "Image", "Width" => 2, "Height" => 2,
@@ -634,11 +633,22 @@ fn scanned_pdf() -> Vec<u8> {
         vec![0, 255, 255, 0],
     );
     let image_id = doc.add_object(image);
-    let content = Stream::new(dictionary! {}, b"q 500 0 0 700 40 60 cm /Im0 Do Q".to_vec());
-    let content_id = doc.add_object(content);
+    one_page(
+        doc,
+        b"q 500 0 0 700 40 60 cm /Im0 Do Q",
+        dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+    )
+}
+
+/// Finishes a one-page A4 PDF: the page with its content and resources, the page tree, the
+/// catalogue; returns the file's bytes.
+fn one_page(mut doc: lopdf::Document, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
     let page_id = doc.add_object(dictionary! {
         "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+        "Resources" => resources,
         "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
     });
     doc.objects.insert(
@@ -706,7 +716,6 @@ fn a_damaged_docx_part_is_an_error_not_a_panic() {
 fn cid_font_pdf() -> Vec<u8> {
     use lopdf::{dictionary, Object, Stream};
     let mut doc = lopdf::Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
     let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
         /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
         1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
@@ -735,23 +744,11 @@ fn cid_font_pdf() -> Vec<u8> {
         71.75 540 0.5 60 re f 171.75 540 0.5 60 re f 271.75 540 0.5 60 re f\n\
         BT /F1 12 Tf 80 580 Td <00010002> Tj 100 0 Td <00110012> Tj ET\n\
         BT /F1 12 Tf 80 550 Td <00030004> Tj 100 0 Td <0013> Tj ET";
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).expect("pdf written");
-    bytes
+    one_page(
+        doc,
+        content.as_bytes(),
+        dictionary! { "Font" => dictionary! { "F1" => font } },
+    )
 }
 
 #[test]

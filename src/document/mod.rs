@@ -113,19 +113,7 @@ pub const MAX_BLOCKS: usize = 200_000;
 /// Reads a report, applying the limits first. The format is recognised by the file's bytes,
 /// not its extension.
 pub fn open(path: &Path, limits: Limits) -> Result<Document> {
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(read_err)?.len();
-    if size > limits.max_input {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: limits.max_input,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(read_err)?;
+    let bytes = crate::workbook::read_limited(path, limits)?;
     parse(path, &bytes, limits)
 }
 
