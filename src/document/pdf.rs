@@ -1097,6 +1097,8 @@ struct Line {
     y: f64,
     size: f64,
     page: u32,
+    /// In the top or bottom margin, where running heads and feet are.
+    margin: bool,
 }
 
 /// Glyphs grouped into lines by baseline, each line's text in reading order (a space where
@@ -1245,6 +1247,7 @@ fn page_items(page: Page, work: &mut usize) -> Vec<(f64, Item)> {
                 y,
                 size,
                 page: page.number,
+                margin,
             }),
         ));
     }
@@ -1320,12 +1323,41 @@ fn join_line(text: &mut String, line: &str) {
 
 fn layout(pages: Vec<Page>, out: &mut Builder) {
     // Items of all pages in order, each with whether it is the first / last of its page.
-    let mut items: Vec<(Item, bool, bool)> = Vec::new();
     let mut work = MAX_LATTICE_WORK;
-    for page in pages {
-        let page_items = page_items(page, &mut work);
-        let n = page_items.len();
-        for (i, (_, item)) in page_items.into_iter().enumerate() {
+    let mut per_page: Vec<Vec<Item>> = pages
+        .into_iter()
+        .map(|p| {
+            page_items(p, &mut work)
+                .into_iter()
+                .map(|(_, i)| i)
+                .collect()
+        })
+        .collect();
+    // Running heads and feet: a margin line whose text (digits aside) is on several pages.
+    let margin_key = |l: &Line| -> String {
+        l.text
+            .chars()
+            .filter(|c| !c.is_ascii_digit() && !c.is_whitespace())
+            .collect()
+    };
+    let mut pages_of: HashMap<String, std::collections::BTreeSet<u32>> = HashMap::new();
+    for item in per_page.iter().flatten() {
+        if let Item::Line(l) = item {
+            if l.margin {
+                pages_of.entry(margin_key(l)).or_default().insert(l.page);
+            }
+        }
+    }
+    for page in &mut per_page {
+        page.retain(|item| match item {
+            Item::Line(l) if l.margin => pages_of.get(&margin_key(l)).is_none_or(|p| p.len() < 2),
+            _ => true,
+        });
+    }
+    let mut items: Vec<(Item, bool, bool)> = Vec::new();
+    for page in per_page {
+        let n = page.len();
+        for (i, item) in page.into_iter().enumerate() {
             items.push((item, i == 0, i + 1 == n));
         }
     }
@@ -1530,5 +1562,76 @@ mod tests {
             .map(|c| (c.row, c.col));
         assert_eq!(four, Some((4, 1)));
         assert_eq!(a.cells.len(), 7);
+    }
+
+    /// Glyphs of `text` from (x, baseline y), 10 pt, each 10 pt wide.
+    fn text_at(text: &str, x: f64, y: f64) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                text: c.to_string(),
+                x: x + 10.0 * i as f64,
+                y,
+                w: 10.0,
+                size: 10.0,
+            })
+            .collect()
+    }
+
+    /// A page holding a two-column table (header 项目 | 数, then one row) and a running head
+    /// and page number.
+    fn page(number: u32, row: (&str, &str)) -> Page {
+        let mut glyphs = text_at("示例区人民政府年度报告", 200.0, 40.0);
+        glyphs.extend(text_at(&format!("— {number} —"), 280.0, 800.0));
+        glyphs.extend(text_at("项目", 110.0, 117.0));
+        glyphs.extend(text_at("数", 210.0, 117.0));
+        glyphs.extend(text_at(row.0, 110.0, 137.0));
+        glyphs.extend(text_at(row.1, 210.0, 137.0));
+        let segs = vec![
+            h(100.0, 100.0, 300.0),
+            h(120.0, 100.0, 300.0),
+            h(140.0, 100.0, 300.0),
+            v(100.0, 100.0, 140.0),
+            v(200.0, 100.0, 140.0),
+            v(300.0, 100.0, 140.0),
+        ];
+        Page {
+            number,
+            height: 842.0,
+            glyphs,
+            segs,
+        }
+    }
+
+    #[test]
+    fn running_heads_and_page_numbers_go_and_a_split_table_is_joined() {
+        let mut out = Builder::default();
+        layout(vec![page(1, ("甲", "1")), page(2, ("乙", "2"))], &mut out);
+        let blocks = out.blocks;
+        assert_eq!(blocks.len(), 1, "{blocks:?}");
+        let super::super::Block::Table(t) = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        let text = |r, c| t.grid.shown_text(r, c);
+        assert_eq!(
+            [
+                text(0, 0),
+                text(0, 1),
+                text(1, 0),
+                text(1, 1),
+                text(2, 0),
+                text(2, 1)
+            ],
+            [
+                Some("项目"),
+                Some("数"),
+                Some("甲"),
+                Some("1"),
+                Some("乙"),
+                Some("2")
+            ]
+        );
+        assert_eq!(t.grid.cells.len(), 6);
+        assert_eq!(t.page, Some(1));
     }
 }
