@@ -108,6 +108,47 @@ pub enum Error {
         diagnostics: Vec<Diagnostic>,
     },
 
+    /// Only Word documents (.docx), web pages (.html) and PDFs with a text layer are audited;
+    /// any other file (a workbook, a legacy .doc, a web archive, plain text) is named for what
+    /// it is, with the way to convert it.
+    #[error("文件 {path} 不是可审查的报告（.docx、.html、.pdf）：{detail}")]
+    NotAReport {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        detail: String,
+    },
+
+    /// A report whose structure cannot be parsed (a damaged zip package, broken XML, a PDF
+    /// whose objects cannot be read) or that is far beyond what a report holds.
+    #[error(
+        "报告 {path} 无法读取：{detail}。请用 Word/WPS、浏览器或 PDF 阅读器打开后另存一份再试。"
+    )]
+    ReportDamaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+
+    /// A report that needs a password to open (an encrypted .docx; a PDF with an open
+    /// password) cannot be read. PDFs restricted only against copying or printing are read.
+    #[error("报告 {path} 设置了打开密码（已加密），无法读取。请取消密码后另存一份再试。")]
+    ReportEncrypted {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A PDF whose pages carry no text (a scan or photographs) or whose text cannot be decoded
+    /// to characters gives nothing to check: there is no OCR.
+    #[error("PDF 文件 {path} {detail}，无法读取其中的文字和表格。请提供 Word（.docx）或网页版本；只有扫描件时，请先用文字识别（OCR）软件转成可以复制文字的 PDF 再试。")]
+    NoTextLayer {
+        /// The file.
+        path: PathBuf,
+        /// What was found (no text at all, or text without a character mapping).
+        detail: String,
+    },
+
     /// The checks found errors, so nothing was written (use --force to write anyway).
     #[error("{shown} 的数据有 {errors} 个错误，未生成报告。请按上面的提示改正后重试（确需生成可加 --force）。", shown = crate::files::display(.path))]
     DataErrors {

@@ -18,6 +18,7 @@ pub mod batch;
 pub mod checks;
 pub mod content;
 pub mod diagnostics;
+pub mod document;
 pub mod error;
 pub mod figures;
 pub mod files;

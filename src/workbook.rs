@@ -59,7 +59,7 @@ pub enum Value {
 }
 
 /// One worksheet: its name, its non-empty cells and its merged ranges.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sheet {
     /// Sheet name.
     pub name: String,
@@ -135,6 +135,12 @@ pub fn open(path: &Path, limits: Limits) -> Result<Book> {
     parse(path, &bytes, limits)
 }
 
+/// The bytes of an input file: only a regular file, never more than the size limit plus one
+/// byte (the document readers share it).
+pub(crate) fn read_limited(path: &Path, limits: Limits) -> Result<Vec<u8>> {
+    crate::files::read_bounded(path, limits.max_input)
+}
+
 /// Excel's last row (1048576), zero-based: no workbook has a cell below it.
 pub const MAX_ROW: u32 = 1_048_575;
 /// Excel's last column (XFD), zero-based.
@@ -178,6 +184,18 @@ pub fn parse(path: &Path, bytes: &[u8], limits: Limits) -> Result<Book> {
 /// panic inside this function on this thread is only recorded; every other panic goes to the
 /// hook that was there before.
 fn contained<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    caught(f).unwrap_or_else(|at| {
+        Err(Error::Damaged {
+            path: path.to_path_buf(),
+            detail: format!("文件内部结构不完整或不一致（表格读取组件在 {at} 处无法继续）"),
+        })
+    })
+}
+
+/// Runs `f`; a panic inside it is caught without being printed and returned as `Err` with
+/// the place it happened (`crate-x.y/src/file.rs:line`). Other threads' panics are untouched.
+/// Used around third-party readers of hostile files (calamine, lopdf).
+pub(crate) fn caught<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     use std::cell::{Cell, RefCell};
     thread_local! {
         static INSIDE: Cell<bool> = const { Cell::new(false) };
@@ -199,16 +217,11 @@ fn contained<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
             WHERE.with(|w| *w.borrow_mut() = at);
         }));
     });
-    INSIDE.with(|i| i.set(true));
+    // Nested calls (a reader inside a reader) keep the outer call's state.
+    let outer = INSIDE.with(|i| i.replace(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    INSIDE.with(|i| i.set(false));
-    result.unwrap_or_else(|_| {
-        let at = WHERE.with(|w| std::mem::take(&mut *w.borrow_mut()));
-        Err(Error::Damaged {
-            path: path.to_path_buf(),
-            detail: format!("文件内部结构不完整或不一致（表格读取组件在 {at} 处无法继续）"),
-        })
-    })
+    INSIDE.with(|i| i.set(outer));
+    result.map_err(|_| WHERE.with(|w| std::mem::take(&mut *w.borrow_mut())))
 }
 
 fn read_book(path: &Path, bytes: &[u8], kind: Kind) -> Result<Book> {
@@ -311,27 +324,14 @@ fn detect(path: &Path, bytes: &[u8], limits: Limits) -> Result<Kind> {
     }
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| not_a_workbook(&format!("压缩包已损坏或不完整（{e}）")))?;
-    let mut expanded: u64 = 0;
     let mut names = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
         if let Some(Ok(entry)) = archive.name_for_index(i) {
             names.push(entry.to_string());
         }
     }
-    // Declared sizes, from the central directory only: nothing is decompressed here.
     let mut archive = archive;
-    for i in 0..archive.len() {
-        if let Ok(file) = archive.by_index_raw(i) {
-            expanded = expanded.saturating_add(file.size());
-        }
-    }
-    if expanded > limits.max_expanded {
-        return Err(Error::ZipBomb {
-            path: path.to_path_buf(),
-            expanded,
-            limit: limits.max_expanded,
-        });
-    }
+    zip_within(path, &mut archive, limits)?;
     let has = |n: &str| names.iter().any(|x| x == n);
     if has("xl/workbook.xml")
         || names
@@ -355,6 +355,30 @@ fn detect(path: &Path, bytes: &[u8], limits: Limits) -> Result<Kind> {
         return Err(not_a_workbook("这是 Word 文档，不是工作簿"));
     }
     Err(not_a_workbook("压缩包里没有工作簿内容"))
+}
+
+/// Refuses a zip package whose entries declare more than the limit in total (a zip bomb).
+/// Declared sizes come from the central directory only: nothing is decompressed here, and a
+/// reader of an entry must still stop at its declared size.
+pub(crate) fn zip_within<R: std::io::Read + std::io::Seek>(
+    path: &Path,
+    archive: &mut zip::ZipArchive<R>,
+    limits: Limits,
+) -> Result<()> {
+    let mut expanded: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(file) = archive.by_index_raw(i) {
+            expanded = expanded.saturating_add(file.size());
+        }
+    }
+    if expanded > limits.max_expanded {
+        return Err(Error::ZipBomb {
+            path: path.to_path_buf(),
+            expanded,
+            limit: limits.max_expanded,
+        });
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

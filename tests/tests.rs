@@ -7,6 +7,7 @@ mod bad_input;
 mod batch;
 mod check;
 mod clients;
+mod document;
 mod formats;
 mod pasted;
 mod properties;

@@ -1,0 +1,965 @@
+//! Published reports read back as a reader sees them (`report_gen::document`): our own .docx,
+//! portal pages in UTF-8 and GBK with navigation around the article, and PDFs converted by
+//! LibreOffice. Every table must come out as the official layout grid (labels and figures in
+//! their cells, the official merges), and every paragraph in order.
+//!
+//! The expected blocks are read independently from the .docx XML (roxmltree) and from
+//! `report_gen::layout`; the pages are generated here from the same.
+
+use crate::samples;
+use crate::util::{client, Dir};
+use report_gen::document::{self, Block, Document, Kind};
+use report_gen::layout::{Content, Table};
+use report_gen::statement::Statement;
+use report_gen::workbook::{Limits, Sheet, Value};
+use report_gen::Error;
+use roxmltree::Node;
+use std::path::{Path, PathBuf};
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// A sample's statement and its Word report, as report-gen writes them.
+fn report(sample: &str) -> (Statement, Vec<u8>) {
+    let checked = report_gen::report::check(&samples::path(sample), None, Limits::default())
+        .expect("sample reads");
+    let templates = report_gen::narrative::Templates::builtin().expect("templates");
+    let docs = report_gen::report::build(&checked, &templates, false).expect("report built");
+    (checked.statement, docs.docx)
+}
+
+/// What a document should hold, in order.
+#[derive(Debug, Clone, PartialEq)]
+enum Expected {
+    Paragraph(String, Option<u8>),
+    Table(Table),
+}
+
+/// The body of our .docx read with roxmltree: non-empty paragraphs with their heading level
+/// (from the Heading1/Heading2 styles), and the official tables in report order.
+fn expected(docx: &[u8]) -> Vec<Expected> {
+    let xml = crate::word::part(docx, "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("document.xml parses");
+    let body = doc.root_element().first_element_child().expect("body");
+    let mut tables = Table::ALL.into_iter();
+    let mut out = Vec::new();
+    for child in body.children().filter(Node::is_element) {
+        if child.has_tag_name((W, "tbl")) {
+            out.push(Expected::Table(tables.next().expect("three tables")));
+        } else if child.has_tag_name((W, "p")) {
+            let text: String = child
+                .descendants()
+                .filter(|d| d.has_tag_name((W, "t")))
+                .filter_map(|t| t.text())
+                .collect();
+            let style = child
+                .descendants()
+                .find(|d| d.has_tag_name((W, "pStyle")))
+                .and_then(|s| s.attribute((W, "val")));
+            let heading = match style {
+                Some("Heading1") => Some(1),
+                Some("Heading2") => Some(2),
+                _ => None,
+            };
+            if !text.trim().is_empty() {
+                out.push(Expected::Paragraph(text.trim().to_string(), heading));
+            }
+        }
+    }
+    out
+}
+
+/// The official grid of a table filled with a statement's figures, as the reader must give it.
+fn official(table: Table, st: &Statement) -> Sheet {
+    let layout = table.layout();
+    let mut sheet = Sheet::default();
+    for p in &layout.cells {
+        let text = match p.content {
+            Content::Data(id) => st.figures.get(id).to_string(),
+            other => other.text().unwrap_or_default().to_string(),
+        };
+        sheet
+            .cells
+            .insert((p.row as u32, p.col as u32), Value::Text(text));
+        if p.is_merged() {
+            sheet.merges.push((
+                (p.row as u32, p.col as u32),
+                ((p.row + p.rows - 1) as u32, (p.col + p.cols - 1) as u32),
+            ));
+        }
+    }
+    sheet
+}
+
+/// Asserts that the document holds the expected blocks: paragraphs with their text and
+/// heading level (when `headings`), tables equal to the official grids; numbering as a
+/// reader counts.
+fn assert_blocks(doc: &Document, expected: &[Expected], st: &Statement, headings: bool) {
+    let got: Vec<Expected> = doc
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(p) => {
+                Expected::Paragraph(p.text.clone(), if headings { p.heading } else { None })
+            }
+            Block::Table(t) => {
+                let table = Table::ALL[t.index - 1];
+                let want = official(table, st);
+                let mut merges = t.grid.merges.clone();
+                merges.sort();
+                let mut want_merges = want.merges.clone();
+                want_merges.sort();
+                for (at, value) in &want.cells {
+                    assert_eq!(
+                        t.grid.cells.get(at),
+                        Some(value),
+                        "{}: {} cell {at:?} in {:?}",
+                        doc.source.display(),
+                        table.name(),
+                        doc.kind
+                    );
+                }
+                assert_eq!(
+                    t.grid.cells.len(),
+                    want.cells.len(),
+                    "{}: {} has extra cells: {:?}",
+                    doc.source.display(),
+                    table.name(),
+                    t.grid
+                        .cells
+                        .iter()
+                        .filter(|(k, _)| !want.cells.contains_key(k))
+                        .collect::<Vec<_>>()
+                );
+                assert_eq!(merges, want_merges, "{}: merges", table.name());
+                assert!(t.grid.stripped.is_empty());
+                Expected::Table(table)
+            }
+        })
+        .collect();
+    let want: Vec<Expected> = expected
+        .iter()
+        .map(|e| match e {
+            Expected::Paragraph(t, h) => {
+                Expected::Paragraph(t.clone(), if headings { *h } else { None })
+            }
+            t => t.clone(),
+        })
+        .collect();
+    // LibreOffice does not draw a “、” that would hang past the end of a justified line, so a
+    // PDF's paragraphs are compared by their letters and digits in order.
+    let pdf_key = |e: &Expected| match e {
+        Expected::Paragraph(t, h) if doc.kind == Kind::Pdf => {
+            Expected::Paragraph(report_gen::text::key(t), *h)
+        }
+        other => other.clone(),
+    };
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(
+            pdf_key(g),
+            pdf_key(w),
+            "{}: block {} ({:?}): {g:?}",
+            doc.source.display(),
+            i + 1,
+            doc.kind
+        );
+    }
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{}: block count",
+        doc.source.display()
+    );
+    let numbers: Vec<usize> = doc.paragraphs().map(|p| p.index).collect();
+    assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>());
+    let tables: Vec<usize> = doc.tables().map(|t| t.index).collect();
+    assert_eq!(tables, vec![1, 2, 3]);
+}
+
+fn open(path: &Path) -> Document {
+    document::open(path, Limits::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn our_own_reports_read_back_to_their_tables_and_paragraphs() {
+    let dir = Dir::new();
+    for sample in [samples::SEED, samples::BUSY] {
+        let (st, docx) = report(sample);
+        let path = dir.write(&format!("{sample}.docx"), &docx);
+        let doc = open(&path);
+        assert_eq!(doc.kind, Kind::Docx);
+        let want = expected(&docx);
+        assert_blocks(&doc, &want, &st, true);
+        // The six section headings, as outline level 1.
+        for section in report_gen::format::SECTIONS.iter() {
+            assert!(
+                doc.paragraphs()
+                    .any(|p| p.text == section.heading && p.heading == Some(1)),
+                "{}",
+                section.heading
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Portal pages
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// An official table as a portal writes it: rowspan/colspan, text wrapped in `<p>`/`<span>`,
+/// header cells as `<th>` when asked.
+fn html_table(table: Table, st: &Statement, th: bool) -> String {
+    let layout = table.layout();
+    let mut s =
+        String::from("<table border=\"1\" cellspacing=\"0\" style=\"width:100%\"><tbody>\n");
+    for r in 0..layout.rows {
+        s.push_str("<tr>");
+        for p in layout.row_cells(r) {
+            let (tag, inner) = match p.content {
+                Content::Data(id) => ("td", escape(&st.figures.get(id).to_string())),
+                other => {
+                    let text = escape(other.text().unwrap_or_default());
+                    // Split the label over two spans, as pasted text often is.
+                    let cut = text
+                        .char_indices()
+                        .nth(text.chars().count() / 2)
+                        .map_or(0, |c| c.0);
+                    let (a, b) = text.split_at(cut);
+                    let tag = if th && matches!(other, Content::Header(_)) {
+                        "th"
+                    } else {
+                        "td"
+                    };
+                    (tag, format!("<p style=\"text-align:center\"><span>{a}</span><span style=\"font-family:宋体\">{b}</span></p>"))
+                }
+            };
+            let mut attrs = String::new();
+            if p.rows > 1 {
+                attrs.push_str(&format!(" rowspan=\"{}\"", p.rows));
+            }
+            if p.cols > 1 {
+                attrs.push_str(&format!(" colspan='{}'", p.cols));
+            }
+            s.push_str(&format!("<{tag}{attrs}>{inner}</{tag}>"));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table>\n");
+    s
+}
+
+/// A saved portal page: navigation, breadcrumbs, a sidebar and a footer around the article.
+/// The first `title_lines` paragraphs become the page's `<h1>` outside the article's body.
+fn portal_page(
+    expected: &[Expected],
+    st: &Statement,
+    charset: Option<&str>,
+    title_lines: usize,
+    headings_as_tags: bool,
+) -> String {
+    let meta = match charset {
+        Some("gb2312") => {
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\" />".to_string()
+        }
+        Some(c) => format!("<meta charset=\"{c}\">"),
+        None => String::new(),
+    };
+    let nav: String = (1..=30)
+        .map(|i| format!("<li><a href=\"/col/col{i}/index.html\">政务公开栏目{i}</a></li>"))
+        .collect();
+    let side: String = (1..=15)
+        .map(|i| format!("<li><a href=\"/art/{i}.html\">2024年第{i}号通知公告</a></li>"))
+        .collect();
+    let title: String = expected
+        .iter()
+        .take(title_lines)
+        .filter_map(|e| match e {
+            Expected::Paragraph(t, _) => Some(escape(t)),
+            Expected::Table(_) => None,
+        })
+        .collect();
+    let mut body = String::new();
+    for e in expected.iter().skip(title_lines) {
+        match e {
+            Expected::Paragraph(t, Some(level)) if headings_as_tags => {
+                body.push_str(&format!(
+                    "<h{l}><span>{}</span></h{l}>\n",
+                    escape(t),
+                    l = level + 1
+                ));
+            }
+            Expected::Paragraph(t, Some(_)) => {
+                body.push_str(&format!("<p><strong>{}</strong></p>\n", escape(t)));
+            }
+            Expected::Paragraph(t, None) => {
+                body.push_str(&format!(
+                    "<p style=\"text-indent:2em\"><span style=\"font-size:16px\">&nbsp;&nbsp;{}</span></p>\n",
+                    escape(t)
+                ));
+            }
+            Expected::Table(t) => body.push_str(&html_table(*t, st, !headings_as_tags)),
+        }
+    }
+    format!(
+        "<!DOCTYPE html>\n<html><head>{meta}<title>{title}_示例市人民政府</title>\
+         <script>var _hmt = _hmt || []; document.write('统计代码');</script>\
+         <style>.nav li {{ float: left; }}</style></head>\n<body>\n\
+         <div class=\"header\"><div class=\"logo\">示例市人民政府门户网站</div><ul class=\"nav\">{nav}</ul>\
+         <table class=\"menu\"><tr><td><a href=\"/\">首页</a></td><td><a href=\"/zwgk\">政务公开</a></td>\
+         <td><a href=\"/hdjl\">互动交流</a></td></tr></table>\
+         <form><input type=\"text\" value=\"请输入关键词\"><button>搜索</button></form></div>\n\
+         <div class=\"container\"><div class=\"crumbs\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"/zwgk\">政务公开</a> &gt; 年度报告</div>\n\
+         <div class=\"left\"><h3>相关文章</h3><ul>{side}</ul></div>\n\
+         <div class=\"right\"><div class=\"art-head\"><h1>{title}</h1>\
+         <div class=\"art-info\">发布日期：2026-01-20 来源：本网 <a href=\"javascript:print()\">打印本页</a></div></div>\n\
+         <div class=\"art-body\" id=\"zoom\">\n{body}</div>\n\
+         <div class=\"share\">分享到：<a href=\"#\">微信</a> <a href=\"#\">微博</a></div></div></div>\n\
+         <div class=\"footer\"><table><tr><td>主办单位：示例市人民政府办公室</td><td>承办单位：示例市大数据中心</td></tr></table>\
+         <p>地址：示例市人民路1号　邮编：100000　联系电话：010-12345678</p><p>网站标识码：1100000001　京ICP备00000000号</p></div>\n\
+         </body></html>\n"
+    )
+}
+
+/// The blocks a portal page built by [`portal_page`] must read to: the title lines joined in
+/// one `<h1>`, then the rest.
+fn expected_page(expected: &[Expected], title_lines: usize, headings: bool) -> Vec<Expected> {
+    let title: String = expected
+        .iter()
+        .take(title_lines)
+        .filter_map(|e| match e {
+            Expected::Paragraph(t, _) => Some(t.as_str()),
+            Expected::Table(_) => None,
+        })
+        .collect();
+    let mut out = vec![Expected::Paragraph(title, Some(1))];
+    for e in expected.iter().skip(title_lines) {
+        out.push(match e {
+            Expected::Paragraph(t, Some(l)) if headings => {
+                Expected::Paragraph(t.clone(), Some(l + 1))
+            }
+            Expected::Paragraph(t, _) => Expected::Paragraph(t.clone(), None),
+            t => t.clone(),
+        });
+    }
+    out
+}
+
+/// How many title paragraphs (style ReportTitle) open the report.
+fn title_lines(docx: &[u8]) -> usize {
+    let xml = crate::word::part(docx, "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("document.xml parses");
+    let body = doc.root_element().first_element_child().expect("body");
+    body.children()
+        .filter(|c| c.has_tag_name((W, "p")))
+        .take_while(|p| {
+            p.descendants().any(|d| {
+                d.has_tag_name((W, "pStyle")) && d.attribute((W, "val")) == Some("ReportTitle")
+            })
+        })
+        .count()
+}
+
+#[test]
+fn portal_pages_in_utf8_and_gbk_read_to_the_official_tables() {
+    let dir = Dir::new();
+    for sample in [samples::SEED, samples::BUSY] {
+        let (st, docx) = report(sample);
+        let want = expected(&docx);
+        let lines = title_lines(&docx);
+
+        // UTF-8, declared; headings as h2/h3.
+        let page = portal_page(&want, &st, Some("utf-8"), lines, true);
+        let path = dir.write(&format!("{sample}-utf8.html"), page.as_bytes());
+        let doc = open(&path);
+        assert_eq!(doc.kind, Kind::Html);
+        assert_blocks(&doc, &expected_page(&want, lines, true), &st, true);
+        assert!(doc
+            .title
+            .as_deref()
+            .is_some_and(|t| t.ends_with("_示例市人民政府")));
+
+        // GBK, declared as gb2312 through http-equiv; headings as bold paragraphs.
+        let page = portal_page(&want, &st, Some("gb2312"), lines, false);
+        let (gbk, _, unmappable) = encoding_rs::GBK.encode(&page);
+        assert!(!unmappable);
+        let path = dir.write(&format!("{sample}-gbk.htm"), &gbk);
+        assert_blocks(&open(&path), &expected_page(&want, lines, false), &st, true);
+
+        // GBK without any declaration: detected.
+        let page = portal_page(&want, &st, None, lines, false);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&page);
+        let path = dir.write(&format!("{sample}-bare.html"), &gbk);
+        assert_blocks(&open(&path), &expected_page(&want, lines, false), &st, true);
+    }
+}
+
+#[test]
+fn lines_of_a_portal_cell_are_joined_with_line_breaks() {
+    let dir = Dir::new();
+    let page = "<html><body><div><p>正文</p><table>\
+        <tr><td>三、本年度<br/>办理结果</td><td><p>（一）</p><p>予以公开</p></td></tr>\
+        <tr><td><span>本年</span>\n<span>新收</span></td><td> 1,234 </td></tr></table></div></body></html>";
+    let doc = open(&dir.write("cells.html", page.as_bytes()));
+    let t = doc.tables().next().expect("table");
+    assert_eq!(t.grid.shown_text(0, 0), Some("三、本年度\n办理结果"));
+    assert_eq!(t.grid.shown_text(0, 1), Some("（一）\n予以公开"));
+    assert_eq!(t.grid.shown_text(1, 0), Some("本年新收"));
+    assert_eq!(t.grid.shown_text(1, 1), Some("1,234"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF
+
+/// The LibreOffice conversion of the busy sample's report, committed so that the PDF reader
+/// is covered without LibreOffice. Regenerate with
+/// `UPDATE_PDF_FIXTURE=1 cargo test pdf_converted -- --ignored` after the report changes.
+fn pdf_fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/示例区人民政府-2025.pdf")
+}
+
+#[test]
+fn a_pdf_converted_by_libreoffice_reads_to_the_official_tables() {
+    let (st, docx) = report(samples::BUSY);
+    let doc = open(&pdf_fixture());
+    assert_eq!(doc.kind, Kind::Pdf);
+    assert_blocks(&doc, &expected(&docx), &st, false);
+    // Table three runs over two pages: joined, its repeated header rows dropped.
+    let pages: Vec<Option<u32>> = doc.tables().map(|t| t.page).collect();
+    assert_eq!(pages.len(), 3);
+    assert!(doc.paragraphs().all(|p| p.page.is_some()));
+}
+
+/// Converts a .docx to PDF with LibreOffice (the kit's font substitutions when present).
+fn soffice_pdf(dir: &Dir, docx: &Path) -> PathBuf {
+    let soffice = client("soffice");
+    let fonts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/fonts.conf");
+    let mut cmd = std::process::Command::new(soffice);
+    if fonts.exists() {
+        cmd.env("FONTCONFIG_FILE", &fonts);
+    }
+    let status = cmd
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("lo-profile").display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(docx)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    docx.with_extension("pdf")
+}
+
+#[test]
+#[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
+fn pdf_converted_by_libreoffice_from_every_sample_reads_to_the_official_tables() {
+    let dir = Dir::new();
+    for sample in [samples::SEED, samples::BUSY] {
+        let (st, docx) = report(sample);
+        let path = dir.write(&format!("{sample}.docx"), &docx);
+        let pdf = soffice_pdf(&dir, &path);
+        assert_blocks(&open(&pdf), &expected(&docx), &st, false);
+        if sample == samples::BUSY && std::env::var_os("UPDATE_PDF_FIXTURE").is_some() {
+            std::fs::copy(&pdf, pdf_fixture()).expect("fixture written");
+        }
+    }
+}
+
+#[test]
+#[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
+fn a_report_written_by_python_docx_with_other_table_styles_reads_to_the_official_tables() {
+    let python = client("python3");
+    let dir = Dir::new();
+    let (st, docx) = report(samples::BUSY);
+    let want = expected(&docx);
+    // The blocks as JSON: paragraphs with a heading level, tables as placed cells.
+    let blocks: Vec<serde_json::Value> = want
+        .iter()
+        .map(|e| match e {
+            Expected::Paragraph(t, h) => serde_json::json!({"p": t, "h": h}),
+            Expected::Table(t) => {
+                let layout = t.layout();
+                let cells: Vec<serde_json::Value> = layout
+                    .cells
+                    .iter()
+                    .map(|p| {
+                        let text = match p.content {
+                            Content::Data(id) => st.figures.get(id).to_string(),
+                            other => other.text().unwrap_or_default().to_string(),
+                        };
+                        serde_json::json!([p.row, p.col, p.rows, p.cols, text])
+                    })
+                    .collect();
+                serde_json::json!({"rows": layout.rows, "cols": layout.cols, "cells": cells})
+            }
+        })
+        .collect();
+    let spec = dir.write(
+        "blocks.json",
+        serde_json::to_string(&blocks).expect("json").as_bytes(),
+    );
+    // Headings through add_heading (its own styles), tables in other built-in styles, merges
+    // through python-docx's own merge (gridSpan + vMerge), a label typed with a line break.
+    let script = r#"
+import json, sys, docx
+blocks = json.load(open(sys.argv[1], encoding="utf-8"))
+d = docx.Document()
+styles = ["Table Grid", "Light Grid Accent 1", "Medium Shading 1 Accent 2"]
+n = 0
+for b in blocks:
+    if "p" in b:
+        if b["h"]:
+            d.add_heading(b["p"], level=b["h"])
+        else:
+            d.add_paragraph(b["p"])
+        continue
+    t = d.add_table(rows=b["rows"], cols=b["cols"])
+    t.style = d.styles[styles[n % len(styles)]]
+    n += 1
+    for r, c, rows, cols, text in b["cells"]:
+        cell = t.cell(r, c)
+        if rows > 1 or cols > 1:
+            cell = cell.merge(t.cell(r + rows - 1, c + cols - 1))
+        cell.text = text
+d.save(sys.argv[2])
+"#;
+    let out = dir.join("python-docx.docx");
+    let run = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(&spec)
+        .arg(&out)
+        .output()
+        .expect("python runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_blocks(&open(&out), &want, &st, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile and unreadable files
+
+#[test]
+fn unreadable_reports_get_clear_errors() {
+    let dir = Dir::new();
+    let limits = Limits::default();
+    let err = |name: &str, bytes: &[u8]| {
+        let path = dir.write(name, bytes);
+        match document::open(&path, limits) {
+            Err(e) => e,
+            Ok(d) => panic!("{name} read: {:?}", d.blocks),
+        }
+    };
+    assert!(matches!(err("empty.docx", b""), Error::NotAReport { .. }));
+    assert!(matches!(
+        err("a.txt", b"plain words"),
+        Error::NotAReport { .. }
+    ));
+    assert!(matches!(
+        err("broken.docx", b"PK\x03\x04rest"),
+        Error::ReportDamaged { .. }
+    ));
+    assert!(matches!(
+        err("broken.pdf", b"%PDF-1.7\n garbage"),
+        Error::ReportDamaged { .. }
+    ));
+    let workbook = std::fs::read(samples::path(samples::SEED)).expect("sample");
+    let e = err("wb.docx", &workbook);
+    assert!(
+        matches!(e, Error::NotAReport { .. }) && e.to_string().contains("Excel"),
+        "{e}"
+    );
+    let encrypted = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encrypted.xlsx"),
+    )
+    .expect("fixture");
+    assert!(matches!(
+        err("enc.docx", &encrypted),
+        Error::ReportEncrypted { .. }
+    ));
+    // Too large: refused before reading.
+    let small = Limits {
+        max_input: 10,
+        max_expanded: 40,
+    };
+    let path = dir.write("big.html", &[b'<'; 11]);
+    assert!(matches!(
+        document::open(&path, small),
+        Err(Error::TooLarge { .. })
+    ));
+    // Every message is for people: Chinese, naming the file.
+    let e = err("broken2.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n");
+    assert!(
+        e.to_string().contains("broken2.pdf") && e.exit_code() == 2,
+        "{e}"
+    );
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_decompressing() {
+    let dir = Dir::new();
+    let (_, docx) = report(samples::SEED);
+    let path = dir.write("bomb.docx", &docx);
+    let tight = Limits {
+        max_input: 1 << 20,
+        max_expanded: 1000,
+    };
+    assert!(matches!(
+        document::open(&path, tight),
+        Err(Error::ZipBomb { .. })
+    ));
+}
+
+/// A one-page PDF whose page shows only an image (a scan).
+fn scanned_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Stream};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let image = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 2, "Height" => 2,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0, 255, 255, 0],
+    );
+    let image_id = doc.add_object(image);
+    one_page(
+        doc,
+        b"q 500 0 0 700 40 60 cm /Im0 Do Q",
+        dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+    )
+}
+
+/// Finishes a one-page A4 PDF: the page with its content and resources, the page tree, the
+/// catalogue; returns the file's bytes.
+fn one_page(mut doc: lopdf::Document, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => resources,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("pdf written");
+    bytes
+}
+
+#[test]
+fn a_scanned_pdf_is_reported_as_having_no_text_layer() {
+    let dir = Dir::new();
+    let path = dir.write("扫描件.pdf", &scanned_pdf());
+    match document::open(&path, Limits::default()) {
+        Err(e @ Error::NoTextLayer { .. }) => {
+            let m = e.to_string();
+            assert!(
+                m.contains("没有文字层") && m.contains("扫描件.pdf") && m.contains("OCR"),
+                "{m}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_damaged_docx_part_is_an_error_not_a_panic() {
+    let dir = Dir::new();
+    let (_, docx) = report(samples::SEED);
+    // Cut the package's document part in the middle: rebuild the zip with a truncated part.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx[..])).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let name = f.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).expect("read");
+        if name == "word/document.xml" {
+            data.truncate(data.len() / 2);
+            data.extend_from_slice(b"<w:p><w:r><w:t>unclosed</w:x></w:p>");
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        std::io::Write::write_all(&mut out, &data).expect("write");
+    }
+    let bytes = out.finish().expect("zip").into_inner();
+    let path = dir.write("cut.docx", &bytes);
+    match document::open(&path, Limits::default()) {
+        Err(Error::ReportDamaged { detail, .. }) => {
+            assert!(detail.contains("word/document.xml"), "{detail}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A PDF as Word writes Chinese: a Type0 font with Identity-H codes, CID widths (W) and a
+/// ToUnicode CMap; a line of text shown with TJ kerning, and a 2 × 2 ruled table whose
+/// borders are thin filled rectangles.
+fn cid_font_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.7");
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
+        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfchar <0001> <672C> <0002> <5E74> endbfchar\n\
+        1 beginbfrange <0003> <0004> [<65B0> <6536>] endbfrange\n\
+        1 beginbfrange <0010> <0019> <0030> endbfrange\n\
+        endcmap CMapName currentdict /CMap defineresource pop end end";
+    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
+    let cid_font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "DW" => 1000,
+        "W" => vec![16.into(), 25.into(), 500.into()],
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid_font.into()],
+        "ToUnicode" => to_unicode,
+    });
+    // Text: “本年新收 2025” (codes 1–4, then digits 0x12 0x10 0x12 0x15); the table: cells
+    // 本年 | 12 over 新收 | 3, ruled by 0.5 pt filled rectangles.
+    let content = "BT /F1 16 Tf 1 0 0 1 72 700 Tm [<00010002> -50 <00030004>] TJ \
+        80 0 Td <0012001000120015> Tj ET\n\
+        0 g 72 599.75 200 0.5 re f 72 569.75 200 0.5 re f 72 539.75 200 0.5 re f\n\
+        71.75 540 0.5 60 re f 171.75 540 0.5 60 re f 271.75 540 0.5 60 re f\n\
+        BT /F1 12 Tf 80 580 Td <00010002> Tj 100 0 Td <00110012> Tj ET\n\
+        BT /F1 12 Tf 80 550 Td <00030004> Tj 100 0 Td <0013> Tj ET";
+    one_page(
+        doc,
+        content.as_bytes(),
+        dictionary! { "Font" => dictionary! { "F1" => font } },
+    )
+}
+
+#[test]
+fn chinese_in_a_cid_font_with_a_tounicode_cmap_decodes() {
+    let dir = Dir::new();
+    let doc = open(&dir.write("word.pdf", &cid_font_pdf()));
+    let paragraphs: Vec<&str> = doc.paragraphs().map(|p| p.text.as_str()).collect();
+    assert_eq!(paragraphs, vec!["本年新收 2025"]);
+    let t = doc.tables().next().expect("table");
+    let cells: Vec<(&(u32, u32), &Value)> = t.grid.cells.iter().collect();
+    assert_eq!(
+        cells,
+        vec![
+            (&(0, 0), &Value::Text("本年".into())),
+            (&(0, 1), &Value::Text("12".into())),
+            (&(1, 0), &Value::Text("新收".into())),
+            (&(1, 1), &Value::Text("3".into())),
+        ]
+    );
+    assert!(t.grid.merges.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrupted and hostile inputs: a document or an error, never a panic or a hang
+
+/// Our report with `word/document.xml` replaced (re-zipped with correct checksums, so the
+/// damage reaches the XML reader).
+fn with_document_xml(docx: &[u8], xml: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let name = f.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).expect("read");
+        if name == "word/document.xml" {
+            data = xml.to_vec();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        std::io::Write::write_all(&mut out, &data).expect("write");
+    }
+    out.finish().expect("zip").into_inner()
+}
+
+/// Damage: overwrite `len` bytes at `at` (fractions of the length) with `byte`, or cut there.
+fn damage(bytes: &[u8], at: f64, len: usize, byte: u8, cut: bool) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    let start = ((v.len() as f64) * at) as usize;
+    if cut {
+        v.truncate(start);
+    } else {
+        for b in v.iter_mut().skip(start).take(len) {
+            *b = byte;
+        }
+    }
+    v
+}
+
+/// The valid inputs damaged by the property test: docx, its document.xml, a page, a PDF.
+type Inputs = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+
+fn inputs() -> &'static Inputs {
+    static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
+    INPUTS.get_or_init(|| {
+        let (st, docx) = report(samples::SEED);
+        let xml = crate::word::part(&docx, "word/document.xml").into_bytes();
+        let want = expected(&docx);
+        let html = portal_page(&want, &st, Some("utf-8"), 1, true).into_bytes();
+        let pdf = std::fs::read(pdf_fixture()).expect("fixture");
+        (docx, xml, html, pdf)
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    #[test]
+    fn corrupted_reports_give_a_document_or_an_error_never_a_panic(
+        at in 0.0f64..1.0,
+        len in 1usize..64,
+        byte in proptest::prelude::any::<u8>(),
+        cut in proptest::prelude::any::<bool>(),
+    ) {
+        let (docx, xml, html, pdf) = inputs();
+        let cases = [
+            ("损坏.docx", with_document_xml(docx, &damage(xml, at, len, byte, cut))),
+            ("损坏2.docx", damage(docx, at, len, byte, cut)),
+            ("损坏.html", damage(html, at, len, byte, cut)),
+            ("损坏.pdf", damage(pdf, at, len, byte, cut)),
+        ];
+        for (name, bytes) in cases {
+            // Either result is fine; a panic fails the test.
+            let _ = document::parse(Path::new(name), &bytes, Limits::default());
+        }
+    }
+}
+
+#[test]
+fn a_deeply_nested_page_is_read_or_refused_quickly() {
+    // 1,500 levels: read (the walkers stop at 512 levels; the article is found).
+    let depth = 1_500;
+    let mut page = String::from("<html><body><div class=\"title\">");
+    page.push_str(&"<div>".repeat(depth));
+    page.push_str("深处");
+    page.push_str(&"</div>".repeat(depth));
+    page.push_str(
+        "</div><div><h1>标题</h1><p>正文一段。</p><table><tr><td>甲</td><td>1</td></tr></table>",
+    );
+    page.push_str(&"<span>".repeat(depth));
+    page.push_str("</div></body></html>");
+    let doc = document::parse(Path::new("deep.html"), page.as_bytes(), Limits::default())
+        .expect("page read");
+    assert!(doc.paragraphs().any(|p| p.text == "正文一段。"));
+    assert_eq!(doc.tables().count(), 1);
+    // 100,000 levels: refused before the HTML5 parser spends minutes on it.
+    let deep = "<div>".repeat(100_000);
+    match document::parse(Path::new("deeper.html"), deep.as_bytes(), Limits::default()) {
+        Err(Error::ReportDamaged { detail, .. }) => assert!(detail.contains("嵌套"), "{detail}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_docx_with_absurd_spans_and_nesting_is_bounded() {
+    let (_, docx) = report(samples::SEED);
+    let cell = |attrs: &str, text: &str| {
+        format!("<w:tc><w:tcPr>{attrs}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+    };
+    let mut body = format!(
+        "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}</w:tr></w:tbl>",
+        cell("<w:gridSpan w:val=\"4294967295\"/>", "宽"),
+        cell("", "外"),
+        cell("<w:vMerge/>", "")
+    );
+    // Tables nested 5,000 deep: read iteratively.
+    body.push_str(&"<w:tbl><w:tr><w:tc>".repeat(5000));
+    body.push_str("<w:p><w:r><w:t>最里面</w:t></w:r></w:p>");
+    body.push_str(&"</w:tc></w:tr></w:tbl>".repeat(5000));
+    let xml = format!("<w:document xmlns:w=\"{W}\"><w:body>{body}</w:body></w:document>");
+    let bytes = with_document_xml(&docx, xml.as_bytes());
+    let doc = document::parse(Path::new("absurd.docx"), &bytes, Limits::default())
+        .expect("document read");
+    let t = doc.tables().next().expect("table");
+    assert_eq!(
+        t.grid.merges,
+        vec![((0, 0), (0, document::MAX_TABLE_COLS - 1))]
+    );
+    assert!(doc.paragraphs().any(|p| p.text == "最里面"));
+}
+
+/// The document's tables as a workbook: one sheet per table, in order.
+fn book_of(doc: &Document) -> report_gen::workbook::Book {
+    report_gen::workbook::Book {
+        sheets: doc.tables().map(|t| t.grid.clone()).collect(),
+        hidden: Vec::new(),
+    }
+}
+
+#[test]
+fn the_finder_reads_every_figure_from_the_grids_of_every_kind_of_document() {
+    let dir = Dir::new();
+    let (st, docx) = report(samples::BUSY);
+    let want = expected(&docx);
+    let page = portal_page(&want, &st, Some("gb2312"), title_lines(&docx), false);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&page);
+    let docs = [
+        open(&dir.write("r.docx", &docx)),
+        open(&dir.write("r.html", &gbk)),
+        open(&pdf_fixture()),
+    ];
+    for doc in &docs {
+        let book = book_of(doc);
+        let found = report_gen::finder::find(&book, &|_| None);
+        assert_eq!(
+            found.tables, [true; 3],
+            "{:?}: {:?}",
+            doc.kind, found.diagnostics
+        );
+        assert!(
+            found.diagnostics.is_empty(),
+            "{:?}: {:?}",
+            doc.kind,
+            found.diagnostics
+        );
+        let mut read = 0;
+        for (&id, pos) in &found.at {
+            let sheet = &book.sheets[pos.sheet];
+            let text = match sheet.get(pos.row, pos.col) {
+                Some(Value::Text(t)) => t.clone(),
+                other => panic!("{:?}: {id:?} at {pos:?}: {other:?}", doc.kind),
+            };
+            assert_eq!(
+                text,
+                st.figures.get(id).to_string(),
+                "{:?}: {id:?}",
+                doc.kind
+            );
+            read += 1;
+        }
+        // Every data cell of the three official tables.
+        let cells: usize = Table::ALL
+            .iter()
+            .map(|t| {
+                t.layout()
+                    .cells
+                    .iter()
+                    .filter(|p| matches!(p.content, Content::Data(_)))
+                    .count()
+            })
+            .sum();
+        assert_eq!(read, cells, "{:?}", doc.kind);
+    }
+}
