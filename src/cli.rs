@@ -163,6 +163,9 @@ struct CheckArgs {
     /// 输出格式：text（给人看）或 json（给程序用）。
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
+    /// 列出每个数字读自统计表的哪个单元格（合计类数字注明由计算得出）。
+    #[arg(long)]
+    cells: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -266,6 +269,9 @@ struct CheckJson<'a> {
     warnings: usize,
     diagnostics: &'a [Diagnostic],
     figures: Option<report_gen::figures::ById<'a>>,
+    /// Every figure with the cell it was read from, or that it was computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cells: Option<Vec<report_gen::statement::Source>>,
 }
 
 fn check_command(a: &CheckArgs) -> u8 {
@@ -277,6 +283,9 @@ fn check_command(a: &CheckArgs) -> u8 {
             let year = st.info.year.map_or(String::new(), |y| format!(" {y} 年度"));
             outln!("{file}：{}{year}", st.info.agency);
             crate::console::out(&diagnostics::render_text(&diags));
+            if a.cells {
+                crate::console::out(&sources_table(&st.sources()));
+            }
             u8::from(diags.iter().any(Diagnostic::is_error))
         }
         (OutputFormat::Json, Ok((st, diags))) => {
@@ -290,6 +299,7 @@ fn check_command(a: &CheckArgs) -> u8 {
                 warnings,
                 diagnostics: &diags,
                 figures: Some(st.figures.by_id()),
+                cells: Some(st.sources()),
             };
             outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             u8::from(errors > 0)
@@ -310,11 +320,37 @@ fn check_command(a: &CheckArgs) -> u8 {
                 warnings,
                 diagnostics: diags,
                 figures: None,
+                cells: None,
             };
             outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             e.exit_code()
         }
     }
+}
+
+/// The figures and where each was read, as a table office staff can follow: 数值, 来源, 项目.
+fn sources_table(sources: &[report_gen::statement::Source]) -> String {
+    use report_gen::text::display_width;
+    let from: Vec<String> = sources
+        .iter()
+        .map(|s| match (&s.cell, s.computed, s.written) {
+            (Some(c), true, Some(w)) => format!("计算得出（表中填 {w}，{c}）"),
+            (_, true, _) => "计算得出".to_string(),
+            (Some(c), false, _) => c.clone(),
+            (None, false, _) => "未读取（按 0 计）".to_string(),
+        })
+        .collect();
+    let width = from.iter().map(|f| display_width(f)).max().unwrap_or(0);
+    let mut out = String::from("\n每个数字的来源（数值、读取位置、项目）：\n");
+    for (s, f) in sources.iter().zip(&from) {
+        let pad = " ".repeat(width.saturating_sub(display_width(f)));
+        out.push_str(&format!(
+            "  {:>10}  {f}{pad}  {}\n",
+            s.value.to_string(),
+            s.name
+        ));
+    }
+    out
 }
 
 fn report_command(a: &ReportArgs) -> Result<()> {

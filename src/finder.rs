@@ -68,6 +68,9 @@ enum How {
     Alias(u16),
     /// A 表三 code in a code column (三(三)1).
     Code,
+    /// A text within the fuzzy limit of one label, as another position of its row or column
+    /// settled it (where two misspelt labels cross, neither settles the other).
+    Near,
 }
 
 /// One thing a written label can mean.
@@ -112,9 +115,6 @@ struct CellCat {
     /// The labels of `sided` and `required` as sets, to rule cells out before `covers`.
     sided_bits: [u128; 2],
     required_bits: u128,
-    /// Its labels as the format prints them (“3.其他”, where the key is shared with the column
-    /// “其他”).
-    printed: Vec<(TextId, &'static str)>,
 }
 
 #[derive(Debug)]
@@ -129,8 +129,8 @@ struct TableCat {
 struct Catalogue {
     /// Official label keys by id.
     keys: Vec<String>,
-    /// Ids by key, and by the official label as typed in `format`.
-    ids: HashMap<String, TextId>,
+    /// Ids by the official label as typed in `format`: labels sharing a key (row 3.其他 and
+    /// column 其他) are different labels, and an alias of one is no alias of the other.
     by_label: HashMap<&'static str, TextId>,
     /// The official label as printed, by id.
     labels: Vec<&'static str>,
@@ -148,6 +148,11 @@ struct Catalogue {
     /// 第二十条第（一）项), and row labels that span several rows of labels (（三）不予公开).
     across: u128,
     down: u128,
+    /// Labels never matched as near misses: the block titles of 表二 (第二十条第（一）项 and
+    /// 第二十条第（五）项 are one character apart), which only ever stand as parents.
+    exact_only: u128,
+    /// What a text settled as a near miss of a label means, by label id.
+    near_meanings: Vec<[Meaning; 1]>,
     /// Keys of [`format::HELPER_HEADS`] and [`format::SUM_LABELS`].
     helpers: Vec<String>,
     sums: Vec<String>,
@@ -166,7 +171,6 @@ impl Catalogue {
     fn build() -> Catalogue {
         let mut cat = Catalogue {
             keys: Vec::new(),
-            ids: HashMap::default(),
             by_label: HashMap::default(),
             labels: Vec::new(),
             words: HashMap::default(),
@@ -176,6 +180,8 @@ impl Catalogue {
             codes: HashMap::default(),
             across: 0,
             down: 0,
+            exact_only: 0,
+            near_meanings: Vec::new(),
             helpers: format::HELPER_HEADS.iter().map(|h| key(h)).collect(),
             sums: format::SUM_LABELS.iter().map(|h| key(h)).collect(),
         };
@@ -187,6 +193,9 @@ impl Catalogue {
                     continue;
                 };
                 let t = cat.intern(label);
+                if let Content::BlockTitle(_) = p.content {
+                    cat.exact_only |= bit(t);
+                }
                 match p.content {
                     Content::Label(_) if p.rows > 1 => cat.down |= bit(t),
                     Content::Header(_) | Content::BlockTitle(_) if p.cols > 1 => {
@@ -196,9 +205,10 @@ impl Catalogue {
                 }
             }
         }
-        for (i, (k, means)) in format::alias_keys().iter().enumerate() {
-            let Some(&text) = cat.ids.get(means) else {
-                continue; // an alias of a 基本信息 field or a heading
+        for (i, (a, (k, _))) in format::ALIASES.iter().zip(format::alias_keys()).enumerate() {
+            // An alias of a 基本信息 field or a heading means no table label.
+            let Some(&text) = cat.by_label.get(a.means) else {
+                continue;
             };
             let how = How::Alias(u16::try_from(i).unwrap_or(u16::MAX));
             cat.words
@@ -229,6 +239,15 @@ impl Catalogue {
             let t = cat.table_cat(layout);
             cat.tables.push(t);
         }
+        cat.near_meanings = (0..cat.labels.len())
+            .filter_map(|i| TextId::try_from(i).ok())
+            .map(|text| {
+                [Meaning {
+                    text,
+                    how: How::Near,
+                }]
+            })
+            .collect();
         cat
     }
 
@@ -237,17 +256,12 @@ impl Catalogue {
             return id;
         }
         let k = key(label);
-        if let Some(&id) = self.ids.get(&k) {
-            self.by_label.insert(label, id);
-            return id;
-        }
         let id = TextId::try_from(self.keys.len()).unwrap_or(TextId::MAX);
         self.words.entry(k.clone()).or_default().push(Meaning {
             text: id,
             how: How::Exact,
         });
         self.forms.push(vec![k.clone()]);
-        self.ids.insert(k.clone(), id);
         self.by_label.insert(label, id);
         self.keys.push(k);
         self.labels.push(label);
@@ -255,10 +269,7 @@ impl Catalogue {
     }
 
     fn id(&self, label: &str) -> Option<TextId> {
-        self.by_label
-            .get(label)
-            .or_else(|| self.ids.get(&key(label)))
-            .copied()
+        self.by_label.get(label).copied()
     }
 
     /// The table's cells with their official paths: the official layout read by the same runs
@@ -273,11 +284,9 @@ impl Catalogue {
         }
         // Each data cell's labels, inner first, alternating sides: (side, label).
         let mut cells: Vec<(CellId, Vec<(usize, TextId)>)> = Vec::new();
-        let mut labels_printed: Vec<Vec<(TextId, &'static str)>> = Vec::new();
         for (id, left, up) in layout.paths() {
             let sides = [&left, &up];
             let mut path = Vec::new();
-            let mut printed = Vec::new();
             for i in 0..left.len().max(up.len()) {
                 for (side, labels) in sides.iter().enumerate() {
                     let Some(&label) = labels.iter().rev().nth(i) else {
@@ -285,12 +294,10 @@ impl Catalogue {
                     };
                     if let Some(t) = self.id(label) {
                         path.push((side, t));
-                        printed.push((t, label));
                         on_paths |= bit(t);
                     }
                 }
             }
-            labels_printed.push(printed);
             cells.push((id, path));
         }
         let table_wide = texts & !on_paths;
@@ -319,7 +326,7 @@ impl Catalogue {
             }
         }
         let mut out = Vec::new();
-        for ((id, path), printed) in cells.iter().zip(labels_printed) {
+        for (id, path) in &cells {
             let start = path
                 .first()
                 .and_then(|(_, t)| holding.get(t))
@@ -363,7 +370,6 @@ impl Catalogue {
                 required_bits: set(&required),
                 sided,
                 required,
-                printed,
             });
         }
         let mut by_required: HashMap<TextId, Vec<usize>> = HashMap::default();
@@ -424,6 +430,9 @@ impl Catalogue {
         }
         let mut out = Vec::new();
         for (i, forms) in self.forms.iter().enumerate() {
+            if TextId::try_from(i).is_ok_and(|t| self.exact_only & bit(t) != 0) {
+                continue;
+            }
             let best = forms
                 .iter()
                 .filter_map(|f| {
@@ -443,16 +452,6 @@ impl Catalogue {
 
     fn label(&self, t: TextId) -> &'static str {
         self.labels.get(usize::from(t)).copied().unwrap_or("")
-    }
-
-    /// Label `t` as the format prints it on the paths of cell `id`.
-    fn printed(&self, id: CellId, t: TextId) -> &'static str {
-        self.tables
-            .iter()
-            .flat_map(|tc| tc.cells.iter())
-            .find(|c| c.id == id)
-            .and_then(|c| c.printed.iter().find(|(x, _)| *x == t))
-            .map_or_else(|| self.label(t), |(_, l)| *l)
     }
 }
 
@@ -513,7 +512,7 @@ fn spread_unmerged_heads(cat: &Catalogue, occ: &mut BTreeMap<(u32, u32), Occ>, t
     // Heads across, lowest row first (a group's heads spread before the group over them).
     let mut heads: Vec<(u32, u32)> = occ
         .iter()
-        .filter(|(_, o)| spans(o, cat.across))
+        .filter(|(_, o)| spans(o, cat.across | cat.down))
         .map(|(&at, _)| at)
         .collect();
     heads.sort_by_key(|&(r, c)| (std::cmp::Reverse(r), c));
@@ -531,7 +530,7 @@ fn spread_unmerged_heads(cat: &Catalogue, occ: &mut BTreeMap<(u32, u32), Occ>, t
     // Row labels down, rightmost column first.
     let mut labels: Vec<(u32, u32)> = occ
         .iter()
-        .filter(|(_, o)| spans(o, cat.down))
+        .filter(|(_, o)| spans(o, cat.across | cat.down))
         .map(|(&at, _)| at)
         .collect();
     labels.sort_by_key(|&(r, c)| (std::cmp::Reverse(c), r));
@@ -603,16 +602,28 @@ struct Run<'a> {
     last: Option<usize>,
 }
 
-/// The tokens before `before` of the nearest run in `runs` that has labels there.
-fn nearest<'r, 'a>(runs: &'r [Run<'a>], before: u32) -> Option<&'r [Tok<'a>]> {
-    runs.iter()
+/// The tokens before `before` of the nearest run in `runs` that has labels there, not beyond a
+/// wholly empty line (`filled` holds the lines with any cell): a table stacked under another,
+/// after a blank row, does not read the heads of the one above.
+fn nearest<'r, 'a>(
+    runs: &'r [Run<'a>],
+    before: u32,
+    filled: &BTreeSet<u32>,
+) -> Option<&'r [Tok<'a>]> {
+    let run = runs
+        .iter()
         .rev()
         .filter(|run| run.start < before)
-        .find_map(|run| {
-            let n = run.toks.iter().take_while(|t| t.pos < before).count();
-            let toks = run.toks.get(..n)?;
-            toks.iter().any(|t| !t.meanings.is_empty()).then_some(toks)
-        })
+        .find(|run| {
+            run.toks
+                .iter()
+                .any(|t| t.pos < before && !t.meanings.is_empty())
+        })?;
+    let n = run.toks.iter().take_while(|t| t.pos < before).count();
+    let toks = run.toks.get(..n)?;
+    let end = run.end.min(before.saturating_sub(1));
+    let lines = before.saturating_sub(end).saturating_sub(1) as usize;
+    (filled.range(end.saturating_add(1)..before).count() == lines).then_some(toks)
 }
 
 struct Grid<'a> {
@@ -623,6 +634,12 @@ struct Grid<'a> {
     /// Runs per row, left to right; per column, top to bottom.
     rows: BTreeMap<u32, Vec<Run<'a>>>,
     cols: BTreeMap<u32, Vec<Run<'a>>>,
+    /// Rows and columns with any cell (the others separate tables).
+    filled_rows: BTreeSet<u32>,
+    filled_cols: BTreeSet<u32>,
+    /// Rows and columns with a figure (or a placeholder, or any non-text value).
+    value_rows: BTreeSet<u32>,
+    value_cols: BTreeSet<u32>,
 }
 
 impl<'a> Grid<'a> {
@@ -697,13 +714,29 @@ impl<'a> Grid<'a> {
             texts,
             rows: BTreeMap::new(),
             cols: BTreeMap::new(),
+            filled_rows: BTreeSet::new(),
+            filled_cols: BTreeSet::new(),
+            value_rows: BTreeSet::new(),
+            value_cols: BTreeSet::new(),
         };
+        for (&(r, c), o) in &g.occ {
+            g.filled_rows.insert(r);
+            g.filled_cols.insert(c);
+            if *o == Occ::Value {
+                g.value_rows.insert(r);
+                g.value_cols.insert(c);
+            }
+        }
         // Runs of every row and column that shows any text.
         let mut cells: Vec<((u32, u32), Occ)> = g.occ.iter().map(|(&at, &o)| (at, o)).collect();
         let mut rows = BTreeMap::new();
         for line in cells.chunk_by(|a, b| a.0 .0 == b.0 .0) {
             if let Some(((r, _), _)) = line.first() {
-                let runs = g.runs(cat, &mut line.iter().map(|&((_, c), o)| (c, o)));
+                let runs = g.runs(
+                    cat,
+                    &mut line.iter().map(|&((_, c), o)| (c, o)),
+                    &g.value_cols,
+                );
                 if !runs.is_empty() {
                     rows.insert(*r, runs);
                 }
@@ -713,7 +746,11 @@ impl<'a> Grid<'a> {
         let mut cols = BTreeMap::new();
         for line in cells.chunk_by(|a, b| a.0 .1 == b.0 .1) {
             if let Some(((_, c), _)) = line.first() {
-                let runs = g.runs(cat, &mut line.iter().map(|&((r, _), o)| (r, o)));
+                let runs = g.runs(
+                    cat,
+                    &mut line.iter().map(|&((r, _), o)| (r, o)),
+                    &g.value_rows,
+                );
                 if !runs.is_empty() {
                     cols.insert(*c, runs);
                 }
@@ -737,7 +774,12 @@ impl<'a> Grid<'a> {
     }
 
     /// Splits one line (a row or a column, in order) into runs of text cells.
-    fn runs(&self, cat: &'a Catalogue, line: &mut dyn Iterator<Item = (u32, Occ)>) -> Vec<Run<'a>> {
+    fn runs(
+        &self,
+        cat: &'a Catalogue,
+        line: &mut dyn Iterator<Item = (u32, Occ)>,
+        data: &BTreeSet<u32>,
+    ) -> Vec<Run<'a>> {
         let mut out = Vec::new();
         // (coordinate, text index), one per merged range; where the run starts and last reached.
         let mut cells: Vec<(u32, usize)> = Vec::new();
@@ -746,7 +788,7 @@ impl<'a> Grid<'a> {
                      span: &mut Option<(u32, u32)>,
                      out: &mut Vec<Run<'a>>| {
             if let Some((start, end)) = span.take() {
-                out.push(self.run(cat, start, end, cells));
+                out.push(self.run(cat, start, end, cells, data));
             }
             cells.clear();
         };
@@ -772,7 +814,14 @@ impl<'a> Grid<'a> {
 
     /// One run's labels. A text that is no label on its own is joined with the texts after it
     /// (“社会公益” over “组织”) when together they are.
-    fn run(&self, cat: &'a Catalogue, start: u32, end: u32, cells: &[(u32, usize)]) -> Run<'a> {
+    fn run(
+        &self,
+        cat: &'a Catalogue,
+        start: u32,
+        end: u32,
+        cells: &[(u32, usize)],
+        data: &BTreeSet<u32>,
+    ) -> Run<'a> {
         let mut run = Run {
             start,
             end,
@@ -842,22 +891,23 @@ impl<'a> Grid<'a> {
             i += used;
         }
         run.labelled = run.toks.iter().any(|t| !t.meanings.is_empty());
+        // A text after the labels, in a line of figures, may be a figure typed as words.
         let last = run.toks.iter().rposition(|t| !t.meanings.is_empty());
         run.label_end = last
-            .and_then(|i| run.toks.get(i + 1))
-            .map_or(run.end, |next| next.pos.saturating_sub(1));
+            .and_then(|i| run.toks.iter().skip(i + 1).find(|t| data.contains(&t.pos)))
+            .map_or(run.end, |t| t.pos.saturating_sub(1));
         run
     }
 
     /// The labels of the nearest labelled run to the left of (r, c) in row r (only those left
     /// of c: a text typed where a figure belongs joins the labels' run).
     fn left_run(&self, r: u32, c: u32) -> Option<&[Tok<'a>]> {
-        nearest(self.rows.get(&r)?, c)
+        nearest(self.rows.get(&r)?, c, &self.filled_cols)
     }
 
     /// The labels of the nearest labelled run above (r, c) in column c.
     fn up_run(&self, r: u32, c: u32) -> Option<&[Tok<'a>]> {
-        nearest(self.cols.get(&c)?, r)
+        nearest(self.cols.get(&c)?, r, &self.filled_rows)
     }
 
     /// The nearest run of any text above (r, c), labelled or not: a helper column's head.
@@ -875,8 +925,12 @@ impl<'a> Grid<'a> {
     /// a key-value indicator).
     fn positions(&self) -> BTreeSet<(u32, u32)> {
         let mut out = BTreeSet::new();
-        let free = |at: &(u32, u32)| {
-            !matches!(self.occ.get(at), Some(Occ::Covered(..))) && !self.is_label(*at)
+        // A text that is no label stands where a figure belongs only in a row of figures (not
+        // among heads).
+        let free = |at: &(u32, u32)| match self.occ.get(at) {
+            Some(Occ::Covered(..)) => false,
+            Some(Occ::Text(_)) => !self.is_label(*at) && self.value_rows.contains(&at.0),
+            _ => true,
         };
         for (&c, runs) in &self.cols {
             for (i, run) in runs.iter().enumerate().filter(|(_, r)| r.labelled) {
@@ -905,8 +959,16 @@ impl<'a> Grid<'a> {
             for run in runs.iter().filter(|x| x.labelled) {
                 // The first column after the labels, past helper columns (代码, 计量单位).
                 let first = run.label_end.saturating_add(1);
-                let data = (first..first.saturating_add(4))
-                    .find(|&c| !self.helper_col(c, r))
+                // Preferably a cell holding a figure: an unmerged label leaves the rest of its
+                // span blank before the figures (表四 turned on its side).
+                let window: Vec<u32> = (first..first.saturating_add(4))
+                    .filter(|&c| !self.helper_col(c, r))
+                    .collect();
+                let data = window
+                    .iter()
+                    .copied()
+                    .find(|&c| self.occ.get(&(r, c)) == Some(&Occ::Value))
+                    .or_else(|| window.first().copied())
                     .unwrap_or(first);
                 if free(&(r, data)) {
                     out.insert((r, data));
@@ -1005,6 +1067,9 @@ struct Ways {
     official: bool,
     /// Turned on its side: the format's heads to the left, its row labels above.
     turned: bool,
+    /// Named from wherever the labels stand, with the row's labels read before the head's (a
+    /// key-value indicator “（七）总计 | 其他” is row （七）总计, column 其他).
+    in_order: bool,
 }
 
 /// One official cell a position's labels name.
@@ -1055,6 +1120,18 @@ fn labels_for<'r, 'a>(
 /// Tokens of one position: a few, kept on the stack (a position is resolved for every cell).
 type Toks<'r, 'a> = SmallVec<[&'r Tok<'a>; 8]>;
 
+/// Whether, in one run (`toks`, nearest first), the labels of a cell's row come before those of
+/// its head in reading order (a run naming only one side is in order).
+fn rows_read_first(c: &CellCat, toks: &[&Tok]) -> bool {
+    let has = |t: &Tok, side: &[TextId]| t.meanings.iter().any(|m| side.contains(&m.text));
+    let last_head = toks.iter().position(|t| has(t, &c.sided[1]));
+    let first_row = toks.iter().rposition(|t| has(t, &c.sided[0]));
+    match (last_head, first_row) {
+        (Some(h), Some(r)) => h < r,
+        _ => true,
+    }
+}
+
 /// Whether tokens name cell `c`: none of `all` contradicts it, and in each group the required
 /// labels are covered by distinct tokens of the group (official wordings preferred); `extra` is
 /// an unknown text taken as a misspelling of one label. Returns the deviations used.
@@ -1072,7 +1149,11 @@ fn covers(
     for (toks, needs) in groups {
         let mut used = 0u64;
         for &need in needs.iter() {
-            let rank = |h: How| u8::from(matches!(h, How::Alias(_)));
+            let rank = |h: How| match h {
+                How::Exact | How::Code => 0u8,
+                How::Alias(_) => 1,
+                How::Near => 2,
+            };
             let best = toks
                 .iter()
                 .enumerate()
@@ -1088,12 +1169,18 @@ fn covers(
             match best {
                 Some((_, i, how, at)) => {
                     used |= 1 << i;
-                    if let How::Alias(a) = how {
-                        devs.push(Deviation {
+                    match how {
+                        How::Alias(a) => devs.push(Deviation {
                             text: need,
                             alias: Some(a),
                             at,
-                        });
+                        }),
+                        How::Near => devs.push(Deviation {
+                            text: need,
+                            alias: None,
+                            at,
+                        }),
+                        How::Exact | How::Code => {}
                     }
                 }
                 None => match extra {
@@ -1107,6 +1194,27 @@ fn covers(
                     }
                     _ => return None,
                 },
+            }
+        }
+    }
+    // Every label read in another wording is a deviation, parents included.
+    for t in all {
+        let exact = t
+            .meanings
+            .iter()
+            .any(|m| !matches!(m.how, How::Alias(_)) && c.allowed & bit(m.text) != 0);
+        let alias = t.meanings.iter().find_map(|m| match m.how {
+            How::Alias(a) if c.allowed & bit(m.text) != 0 => Some((a, m.text)),
+            _ => None,
+        });
+        if let (false, Some((a, text))) = (exact, alias) {
+            let d = Deviation {
+                text,
+                alias: Some(a),
+                at: t.at,
+            };
+            if !devs.contains(&d) {
+                devs.push(d);
             }
         }
     }
@@ -1173,6 +1281,7 @@ impl Resolver<'_> {
                 let ways = Ways {
                     official: official.is_some(),
                     turned: turned.is_some(),
+                    in_order: anyhow.is_some() && rows_read_first(c, &l) && rows_read_first(c, &u),
                 };
                 if let Some(devs) = official.or(turned).or(anyhow) {
                     found.push(Match {
@@ -1311,11 +1420,11 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
     type Pending = (Pos, Vec<Match>, Option<(u32, u32)>);
     let mut pending: Vec<Pending> = Vec::new();
     for g in &grids {
-        for at in g.positions() {
-            let (r, c) = at;
-            let left = g.left_run(r, c);
-            let up = g.up_run(r, c);
-            let res = resolver.resolve(left, up);
+        // Near misses settled at one position of their row or column, for where two cross.
+        let mut settled: HashMap<(u32, u32), TextId> = HashMap::default();
+        let mut retry: Vec<(u32, u32)> = Vec::new();
+        let mut handle = |at: (u32, u32), left: Option<&[Tok]>, up: Option<&[Tok]>, res| {
+            let (r, _) = at;
             match res {
                 Resolution::Cells(matches) => {
                     let pos = g.pos(at);
@@ -1355,6 +1464,35 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
                 }
                 _ => {}
             }
+        };
+        let unknown =
+            |run: Option<&[Tok]>| run.is_some_and(|t| t.iter().any(|t| t.unknown.is_some()));
+        for at in g.positions() {
+            let (r, c) = at;
+            let (left, up) = (g.left_run(r, c), g.up_run(r, c));
+            let res = resolver.resolve(left, up);
+            if let Resolution::Cells(matches) = &res {
+                for d in matches
+                    .iter()
+                    .flat_map(|m| &m.devs)
+                    .filter(|d| d.alias.is_none())
+                {
+                    settled.insert(d.at, d.text);
+                }
+            }
+            let failed = matches!(res, Resolution::Unresolved { .. } | Resolution::Nothing);
+            if failed && (unknown(left) || unknown(up)) {
+                retry.push(at);
+                continue;
+            }
+            handle(at, left, up, res);
+        }
+        for at in retry {
+            let (r, c) = at;
+            let left = settle(g.left_run(r, c), &settled, cat);
+            let up = settle(g.up_run(r, c), &settled, cat);
+            let res = resolver.resolve(left.as_deref(), up.as_deref());
+            handle(at, left.as_deref(), up.as_deref(), res);
         }
     }
     // Labels that fit two cells are told apart by the way the rest of the table is turned.
@@ -1366,16 +1504,19 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
                     .get(&(pos.sheet, first.table))
                     .copied()
                     .unwrap_or_default();
-                let keep: Vec<&Match> = matches
-                    .iter()
-                    .filter(|m| {
-                        if official >= turned {
-                            m.ways.official
-                        } else {
-                            m.ways.turned
-                        }
-                    })
-                    .collect();
+                let way = |m: &Match| {
+                    if official >= turned {
+                        m.ways.official
+                    } else {
+                        m.ways.turned
+                    }
+                };
+                let keep: Vec<&Match> = if matches.iter().any(way) {
+                    matches.iter().filter(|m| way(m)).collect()
+                } else {
+                    matches.iter().filter(|m| m.ways.in_order).collect()
+                };
+
                 match keep.as_slice() {
                     [m] => Some(*m),
                     _ => {
@@ -1472,6 +1613,31 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
     found.sums = sums(&grids, &lines, &chosen);
     found.at = chosen;
     found
+}
+
+/// A run's tokens with texts settled as near misses standing for their labels.
+fn settle<'a>(
+    toks: Option<&[Tok<'a>]>,
+    settled: &HashMap<(u32, u32), TextId>,
+    cat: &'a Catalogue,
+) -> Option<Vec<Tok<'a>>> {
+    let toks = toks?;
+    Some(
+        toks.iter()
+            .map(|t| match (t.unknown.as_ref(), settled.get(&t.at)) {
+                (Some(_), Some(&text)) => Tok {
+                    meanings: cat
+                        .near_meanings
+                        .get(usize::from(text))
+                        .map_or(&[][..], |m| &m[..]),
+                    unknown: None,
+                    bits: bit(text),
+                    ..t.clone()
+                },
+                _ => t.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// The table a figure belongs to.
@@ -1633,14 +1799,19 @@ impl Report<'_> {
                 }
             }
             for d in &first.devs {
-                let written = self.written(first.pos.sheet, d.at);
+                // The alias as the catalogue spells it (a cell may hold a whole path); a near
+                // miss as the cell holds it.
+                let alias = d.alias.and_then(|a| format::ALIASES.get(usize::from(a)));
+                let written = match alias {
+                    Some(a) => a.text.to_string(),
+                    None => self.written(first.pos.sheet, d.at),
+                };
                 let cell = self.cell_ref(Pos {
                     sheet: first.pos.sheet,
                     row: d.at.0,
                     col: d.at.1,
                 });
-                let official = self.cat.printed(id, d.text);
-                let alias = d.alias.and_then(|a| format::ALIASES.get(usize::from(a)));
+                let official = self.cat.label(d.text);
                 if let (CellId::T3(r, _), Some(a)) = (id, alias) {
                     // “（六）其他处理” read as 3.其他: the group's other rows are absent, not missing.
                     let group = T3_ROWS.get(r).and_then(|row| row.path.get(1));
@@ -2133,10 +2304,9 @@ mod tests {
         }
         // Every alias means an official label somewhere in the format.
         for a in format::ALIASES {
-            let k = key(a.means);
-            let known = cat.keys.contains(&k)
-                || format::INFO_FIELDS.iter().any(|f| key(f.label) == k)
-                || format::SECTIONS.iter().any(|s| key(s.heading) == k);
+            let known = cat.id(a.means).is_some()
+                || format::INFO_FIELDS.iter().any(|f| f.label == a.means)
+                || format::SECTIONS.iter().any(|s| s.heading == a.means);
             assert!(known, "{} → {}", a.text, a.means);
         }
     }
@@ -2160,6 +2330,54 @@ mod tests {
         // 表四's cells need their group and their result; 表三's their row and column.
         let t4 = cat.tables.get(2).map(|t| &t.cells);
         assert!(t4.is_some_and(|cells| cells.iter().all(|c| c.required.len() == 2)));
+    }
+
+    /// The fuzzy limit keeps the official wordings apart: no label, nor any accepted alias of
+    /// it, is within the limit of another label's wordings, so a label written exactly can never
+    /// be taken for another, and a near miss is near one label only or is refused.
+    #[test]
+    fn no_official_wording_is_within_another_ones_fuzzy_limit() {
+        let cat = catalogue();
+        let mut closest = usize::MAX;
+        for (i, a_forms) in cat.forms.iter().enumerate() {
+            for (j, b_forms) in cat.forms.iter().enumerate() {
+                let (Some(a0), Some(b0)) = (cat.keys.get(i), cat.keys.get(j)) else {
+                    continue;
+                };
+                // Labels sharing a key (row 3.其他, column 其他) are the same words; block
+                // titles are never matched as near misses.
+                let exact_only = TextId::try_from(j).is_ok_and(|t| cat.exact_only & bit(t) != 0);
+                if i == j || a0 == b0 || exact_only {
+                    continue;
+                }
+                for a in a_forms {
+                    for b in b_forms.iter().filter(|b| *b != a) {
+                        let limit = format::fuzzy_limit(b.chars().count());
+                        let d = strsim::levenshtein(a, b);
+                        if limit > 0 {
+                            closest = closest.min(d - limit);
+                        }
+                        assert!(
+                            d > limit,
+                            "“{a}” ({}) is within {limit} of “{b}” ({})",
+                            cat.label(i as TextId),
+                            cat.label(j as TextId)
+                        );
+                    }
+                }
+            }
+        }
+        assert!(closest >= 1);
+        // The near misses seen in published tables are within their label's limit.
+        for (written, official) in [
+            ("属于四类过程信息", "6.属于四类过程性信息"),
+            ("本机关不掌握相关信息", "1.本机关不掌握相关政府信息"),
+            ("信访举报投诉申请", "1.信访举报投诉类申请"),
+        ] {
+            let near = cat.near(&key(written));
+            let t = cat.id(official).expect("label");
+            assert!(near.iter().any(|(x, _)| *x == t), "{written}: {near:?}");
+        }
     }
 
     #[test]

@@ -460,6 +460,30 @@ impl CellId {
             CellId::T4(_) => TABLE_NAMES[2],
         }
     }
+    /// The stable id, as templates and the JSON output name the figure: `t2.licensing`,
+    /// `t2.regulations.issued`, `t3.new.natural_person`, `t4.review.total`.
+    pub fn key(self) -> String {
+        match self {
+            CellId::T2(i) => t2_cells().nth(i).map_or_else(String::new, |c| {
+                if c.block().columns.len() == 1 {
+                    format!("t2.{}", c.row_item().id)
+                } else {
+                    format!("t2.{}.{}", c.row_item().id, c.col_item().id)
+                }
+            }),
+            CellId::T3(r, c) => format!(
+                "t3.{}.{}",
+                T3_ROWS.get(r).map_or("", |r| r.id),
+                T3_COLS.get(c).map_or("", |c| c.id)
+            ),
+            CellId::T4(i) => format!(
+                "t4.{}.{}",
+                T4_GROUPS.get(i / T4_RESULTS.len()).map_or("", |g| g.0.id),
+                T4_RESULTS.get(i % T4_RESULTS.len()).map_or("", |r| r.id)
+            ),
+        }
+    }
+
     /// A readable description, e.g. 表三「一、本年新收政府信息公开申请数量」「自然人」.
     pub fn describe(self) -> String {
         let inner = match self {
@@ -734,9 +758,10 @@ pub const NARRATIVE_HEADS: [&str; 3] = ["章节", "小标题", "正文"];
 pub struct Alias {
     /// The wording as offices write it.
     pub text: &'static str,
-    /// The official label it stands for (matched by key, so “其他” is both the row 3.其他 and the
-    /// column 其他). A header and the column under it written as one (“复议纠正”) need no alias:
-    /// the reader splits a cell into consecutive labels.
+    /// The official label it stands for, exactly as [`T3_ROWS`], [`T3_COLS`] … print it: the
+    /// row “3.其他” and the column “其他” are two labels, each with its own aliases. A header and
+    /// the column under it written as one (“复议纠正”) need no alias: the reader splits a cell
+    /// into consecutive labels.
     pub means: &'static str,
     /// Why it is accepted, as the warning prints it.
     pub note: &'static str,
@@ -794,8 +819,8 @@ pub const ALIASES: &[Alias] = &[
     alias("逾期未缴纳费用", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", SHORT),
     alias("逾期未按收费通知要求缴纳费用", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", SHORT),
     alias("（六）其他处理", "3.其他", "2019 年试行格式只有一行“（六）其他处理”，没有分为三个子项；已全部计入“3.其他”，2021 格式要求分别填写逾期不补正、逾期未缴费和其他"),
-    alias("其它", "其他", VARIANT),
-    alias("合计", "总计", VARIANT),
+    alias("其它", "3.其他", VARIANT),
+    alias("合计", "（七）总计", VARIANT),
     alias("结转下年度", "四、结转下年度继续办理", SHORT),
     alias("结转下年", "四、结转下年度继续办理", SHORT),
     alias("结转下年度继续办理数量", "四、结转下年度继续办理", VARIANT),
@@ -805,7 +830,9 @@ pub const ALIASES: &[Alias] = &[
     alias("法人或者其他组织", "法人或其他组织", VARIANT),
     alias("企业", "商业企业", SHORT),
     alias("公益组织", "社会公益组织", SHORT),
+    alias("其它", "其他", VARIANT),
     alias("其他组织", "其他", VARIANT),
+    alias("合计", "总计", VARIANT),
     // 表四: groups and results (“复议纠正” is read as 复议 + 纠正).
     alias("复议", "行政复议", SHORT),
     alias("直接起诉", "未经复议直接起诉", SHORT),
@@ -870,14 +897,10 @@ pub fn alias_keys() -> &'static [(String, String)] {
     })
 }
 
-/// The accepted other wordings of an official label (a 基本信息 field, a heading, a table label).
-pub fn aliases_of(label: &str) -> impl Iterator<Item = &'static Alias> {
-    let k = crate::text::key(label);
-    ALIASES
-        .iter()
-        .zip(alias_keys())
-        .filter(move |(_, (_, means))| *means == k)
-        .map(|(a, _)| a)
+/// The accepted other wordings of an official label (a 基本信息 field, a heading, a table label),
+/// the label given exactly as this module prints it.
+pub fn aliases_of(label: &str) -> impl Iterator<Item = &'static Alias> + '_ {
+    ALIASES.iter().filter(move |a| a.means == label)
 }
 
 /// Largest edit distance, in characters of a label's key, at which a written label is taken for
@@ -991,5 +1014,9 @@ mod tests {
         );
         assert_eq!(CellId::T4(4).describe(), "表四「行政复议」「总计」");
         assert_eq!(CellId::T2(6).describe(), "表二「行政许可」");
+        assert_eq!(CellId::T2(6).key(), "t2.licensing");
+        assert_eq!(CellId::T2(4).key(), "t2.normative_documents.repealed");
+        assert_eq!(CellId::T3(0, 6).key(), "t3.new.total");
+        assert_eq!(CellId::T4(9).key(), "t4.direct.total");
     }
 }

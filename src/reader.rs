@@ -610,7 +610,10 @@ impl<'a> Reader<'a> {
             }
             FieldKind::Year => {
                 let k = key(&shown);
-                let digits = k.strip_suffix('年').unwrap_or(&k);
+                let digits = k
+                    .strip_suffix("年度")
+                    .or_else(|| k.strip_suffix('年'))
+                    .unwrap_or(&k);
                 let four = digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit());
                 let year = four.then(|| digits.parse::<i32>().ok()).flatten();
                 match year {

@@ -175,7 +175,39 @@ pub struct Statement {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Where one figure of a statement comes from: the cell it was read from, or its parts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Source {
+    /// Stable id (`t3.new.natural_person`).
+    pub id: String,
+    /// The figure as office staff name it (表三「一、本年新收政府信息公开申请数量」「自然人」).
+    pub name: String,
+    /// The figure.
+    pub value: crate::figures::Number,
+    /// The cell it was read from; for a total, where the workbook wrote it (if it did).
+    pub cell: Option<String>,
+    /// Whether the figure is computed from its parts (every total is).
+    pub computed: bool,
+    /// A total as the workbook wrote it, when it wrote one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<u64>,
+}
+
 impl Statement {
+    /// Every figure of the three tables with where it comes from, in reading order.
+    pub fn sources(&self) -> Vec<Source> {
+        crate::format::all_cells()
+            .map(|id| Source {
+                id: id.key(),
+                name: id.describe(),
+                value: self.figures.get(id),
+                cell: self.cells.get(&id).map(|c| c.to_string()),
+                computed: id.is_total(),
+                written: self.written.get(&id).copied(),
+            })
+            .collect()
+    }
+
     /// Where a figure was read, as text (empty when it was not read from a cell).
     pub fn cell(&self, id: CellId) -> Vec<String> {
         self.cells

@@ -216,3 +216,60 @@ fn init_writes_a_workbook_that_reads_back() {
     let (code, _, _) = run(dir.cmd().args(["init", "--force"]));
     assert_eq!(code, 0);
 }
+
+/// Every figure names the cell it was read from, or says it was computed: in JSON for tools, as
+/// a table (`--cells`) for people.
+#[test]
+fn every_figure_names_its_cell_or_that_it_was_computed() {
+    let dir = Dir::new();
+    let (code, out, err) =
+        run(dir
+            .cmd()
+            .args(["check", &sample(samples::BUSY), "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let cells = v["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), report_gen::format::all_cells().count());
+    for c in cells {
+        let computed = c["computed"].as_bool().expect("computed");
+        let cell = c["cell"].as_str().unwrap_or("");
+        if !computed {
+            assert!(cell.contains('!'), "{c}");
+        }
+        let id = c["id"].as_str().expect("id");
+        let parts: Vec<&str> = id.split('.').collect();
+        let value = match parts.as_slice() {
+            [t, row] => &v["figures"][t][row],
+            [t, row, col] => &v["figures"][t][row][col],
+            _ => panic!("{id}"),
+        };
+        assert_eq!(value, &c["value"], "{id}");
+    }
+    let first = &cells[10];
+    assert_eq!(first["id"], "t3.new.natural_person");
+    assert_eq!(first["cell"], "依申请公开!D7");
+    let total = cells
+        .iter()
+        .find(|c| c["id"] == "t3.new.total")
+        .expect("total");
+    assert_eq!(
+        (total["computed"].as_bool(), total["written"].as_u64()),
+        (Some(true), Some(393))
+    );
+
+    let (code, out, _) = run(dir.cmd().args(["check", &sample(samples::BUSY), "--cells"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("每个数字的来源"), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("表三「一、本年新收政府信息公开申请数量」「自然人」"))
+        .expect("line");
+    assert!(
+        line.contains("312") && line.contains("依申请公开!D7"),
+        "{line}"
+    );
+    assert!(
+        out.contains("计算得出（表中填 393，依申请公开!J7）"),
+        "{out}"
+    );
+}

@@ -386,3 +386,129 @@ fn hidden_sheets_are_skipped_with_a_warning() {
         .iter()
         .any(|d| d.id == "READ-HIDDEN" && d.message.contains("去年")));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 报告年度 and 机关名称 from every form a person uses
+
+/// A workbook with the three tables on one sheet named `sheet`, `title` in its first cell (when
+/// given), and a 基本信息 sheet holding `lines` (label, value).
+fn with_info(lines: &[(&str, &str)], title: Option<&str>, sheet: &str) -> Vec<u8> {
+    let f = samples::busy().figures;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("基本信息").expect("name");
+    for (r, (label, value)) in lines.iter().enumerate() {
+        ws.write_string(r as u32, 0, *label).expect("write");
+        ws.write_string(r as u32, 1, *value).expect("write");
+    }
+    let ws = wb.add_worksheet().set_name(sheet).expect("name");
+    if let Some(t) = title {
+        ws.write_string(0, 0, t).expect("write");
+    }
+    paste_table_with(ws, Table::T2, T2_AT, &f, Paste::PLAIN, &[]);
+    paste_table_with(ws, Table::T3, T3_AT, &f, Paste::PLAIN, &[]);
+    paste_table_with(ws, Table::T4, T4_AT, &f, Paste::PLAIN, &[]);
+    wb.save_to_buffer().expect("workbook")
+}
+
+fn read_as(name: &str, bytes: &[u8]) -> Result<Statement, Error> {
+    let path = Path::new(name);
+    let book = report_gen::workbook::parse(path, bytes, Default::default())?;
+    report_gen::reader::from_book(path, &book)
+}
+
+#[test]
+fn the_year_is_read_under_other_labels_and_as_text() {
+    for (label, value) in [
+        ("报告年度", "2024"),
+        ("年度", "2024"),
+        ("所属年度", "2024年"),
+        ("填报年度", "2024年度"),
+        ("统计年度", "２０２４"),
+    ] {
+        let lines = [("机关名称", "测试局"), (label, value)];
+        let st = read(&with_info(&lines, None, "数据")).expect("reads");
+        assert_eq!(st.info.year, Some(2024), "{label} {value}");
+        let renamed = st
+            .diagnostics
+            .iter()
+            .any(|d| d.id == "READ-DEVIATION" && d.message.contains(label));
+        assert_eq!(
+            renamed,
+            label != "报告年度",
+            "{label}: {:#?}",
+            st.diagnostics
+        );
+    }
+    let lines = [("填报单位", "测试局"), ("报告年度", "2024")];
+    let st = read(&with_info(&lines, None, "数据")).expect("reads");
+    assert_eq!(st.info.agency, "测试局");
+}
+
+#[test]
+fn the_year_and_agency_come_from_a_title_row_sheet_or_file_name_with_a_warning() {
+    let title = "测试局2024年政府信息公开工作年度报告统计表";
+    // From a title row: the year, and the agency too.
+    let st = read(&with_info(&[("机关类型", "政府部门")], Some(title), "数据")).expect("reads");
+    assert_eq!(
+        (st.info.year, st.info.agency.as_str()),
+        (Some(2024), "测试局")
+    );
+    let infos: Vec<&Diagnostic> = st
+        .diagnostics
+        .iter()
+        .filter(|d| d.id == "READ-INFO")
+        .collect();
+    assert_eq!(infos.len(), 2, "{infos:#?}");
+    assert!(infos
+        .iter()
+        .all(|d| d.message.contains("标题行") && d.cells == ["数据!A1"]));
+    // A cell holding only “2024年度”.
+    let lines = [("机关名称", "测试局"), ("说明", "2024年度")];
+    let st = read(&with_info(&lines, None, "数据")).expect("reads");
+    assert_eq!(st.info.year, Some(2024));
+    assert!(st
+        .diagnostics
+        .iter()
+        .any(|d| d.id == "READ-INFO" && d.message.contains("单独一格")));
+    // From the sheet name.
+    let st = read(&with_info(&[("机关名称", "测试局")], None, "2024年")).expect("reads");
+    assert_eq!(st.info.year, Some(2024));
+    assert!(st
+        .diagnostics
+        .iter()
+        .any(|d| d.id == "READ-INFO" && d.message.contains("工作表名称")));
+    // From the file name, agency and year.
+    let st = read_as("测试局-2024.xlsx", &with_info(&[], None, "数据")).expect("reads");
+    assert_eq!(
+        (st.info.year, st.info.agency.as_str()),
+        (Some(2024), "测试局")
+    );
+    assert!(st
+        .diagnostics
+        .iter()
+        .any(|d| d.id == "READ-INFO" && d.message.contains("文件名")));
+    // Nowhere: the year is missing (R-X-3).
+    let st = read(&with_info(&[("机关名称", "测试局")], None, "数据")).expect("reads");
+    assert!(st
+        .diagnostics
+        .iter()
+        .any(|d| d.id == "R-X-3" && d.is_error()));
+}
+
+#[test]
+fn two_different_years_in_one_workbook_are_an_error_naming_both_cells() {
+    let title = "测试局2024年政府信息公开工作年度报告统计表";
+    let lines = [("机关名称", "测试局"), ("报告年度", "2025")];
+    let st = read(&with_info(&lines, Some(title), "数据")).expect("reads");
+    let hit = one(&st.diagnostics, "R-X-3");
+    assert!(hit.is_error() && hit.message.contains("2025") && hit.message.contains("2024"));
+    assert_eq!(hit.cells, ["基本信息!B2", "数据!A1"]);
+    // The same year in the title: no finding.
+    let title = "测试局2025年政府信息公开工作年度报告统计表";
+    let st = read(&with_info(&lines, Some(title), "数据")).expect("reads");
+    assert!(
+        st.diagnostics.iter().all(|d| d.id != "R-X-3"),
+        "{:#?}",
+        st.diagnostics
+    );
+}

@@ -9,6 +9,7 @@ mod check;
 mod clients;
 mod document;
 mod formats;
+mod layouts;
 mod pasted;
 mod properties;
 mod publish;
