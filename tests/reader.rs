@@ -512,3 +512,27 @@ fn two_different_years_in_one_workbook_are_an_error_naming_both_cells() {
         st.diagnostics
     );
 }
+
+/// README's table of accepted wordings is `format::ALIASES`, row for row.
+#[test]
+fn readme_lists_every_alias() {
+    let mut table = String::from("| written | read as | why |\n|---|---|---|\n");
+    for a in report_gen::format::ALIASES {
+        table.push_str(&format!("| {} | {} | {} |\n", a.text, a.means, a.note));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README");
+    let (begin, end) = ("<!-- aliases: begin -->\n", "<!-- aliases: end -->");
+    let start = readme.find(begin).expect("begin marker") + begin.len();
+    let stop = readme.find(end).expect("end marker");
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{table}{}", &readme[..start], &readme[stop..]);
+        std::fs::write(&path, updated).expect("README written");
+        return;
+    }
+    assert_eq!(
+        &readme[start..stop],
+        table,
+        "README's accepted wordings differ from format::ALIASES: run UPDATE_README=1 cargo test readme_lists_every_alias"
+    );
+}
