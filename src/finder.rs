@@ -706,6 +706,10 @@ impl<'a> Grid<'a> {
                 }
             }
         }
+        // A sheet without a single label (基本信息, 报告正文) holds no table: no runs to build.
+        if texts.iter().all(|t| t.labels.is_empty()) {
+            occ.clear();
+        }
         spread_unmerged_heads(cat, &mut occ, &texts);
         let mut g = Grid {
             sheet,
