@@ -373,8 +373,16 @@ pub fn from_blocks(st: &Statement, blocks: &[Block]) -> Result<Vec<u8>> {
     let extras = Extras {
         fonts: FONT_FALLBACKS
             .iter()
-            .map(|(name, alt)| FontDecl::east_asian(*name).alt_name(*alt))
-            .chain(std::iter::once(FontDecl::latin(ty::LATIN)))
+            .map(|(name, alt)| FontDecl {
+                name: name.to_string(),
+                alt_name: Some(alt.to_string()),
+                east_asian: true,
+            })
+            .chain(std::iter::once(FontDecl {
+                name: ty::LATIN.to_string(),
+                alt_name: None,
+                east_asian: false,
+            }))
             .collect(),
         header_rows,
         // Body and headings share one size, so one indent: 2 characters = 200 hundredths.
