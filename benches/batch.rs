@@ -3,6 +3,7 @@
 //!     cargo bench --bench batch                  # 1,000 workbooks, 3 runs per setting
 //!     BENCH_N=200 BENCH_RUNS=5 cargo bench --bench batch
 //!     BENCH_DIR=/dev/shm cargo bench --bench batch   # files in memory: the disk left out
+//!     BENCH_BIN=/tmp/old/report-gen cargo bench --bench batch   # another build of the binary
 //!     BENCH_PDF=0 cargo bench --bench batch          # without the PDF stage
 //!
 //! It writes N workbooks of realistic size (every figure random but passing every check, about
@@ -172,7 +173,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_report-gen"));
+    // BENCH_BIN times another build (a copy of an older binary, to compare builds run by run).
+    let bin = std::env::var_os("BENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_report-gen")),
+        PathBuf::from,
+    );
     // BENCH_DIR puts the workbooks and outputs elsewhere (e.g. /dev/shm to leave the disk out).
     let tmp = match std::env::var_os("BENCH_DIR") {
         Some(dir) => tempfile::tempdir_in(dir),
