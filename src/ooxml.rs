@@ -40,6 +40,10 @@ pub struct Extras {
     /// `(twips, chars)`: every `w:ind` whose `w:firstLine` equals `twips` gets
     /// `w:firstLineChars="chars"` (hundredths of a character, so `(640, 200)` = 2 chars at 16 pt).
     pub first_line_chars: Vec<(u32, u32)>,
+    /// The document's languages, `(Latin text, East Asian text)` as language tags such as
+    /// `("en-US", "zh-CN")`: `w:lang` in the style defaults and `w:themeFontLang` in the
+    /// settings, so that Word, WPS and LibreOffice choose the right forms and fonts.
+    pub languages: Option<(String, String)>,
 }
 
 /// One `w:font` entry of the font table.
@@ -166,6 +170,7 @@ pub fn finish(package: &[u8], extras: &Extras) -> Result<Vec<u8>, OoxmlError> {
         fonts: &extras.fonts,
         parts: Some(&names),
         append: b"",
+        languages: (extras.languages.as_ref()).map(|(l, e)| (l.as_str(), e.as_str())),
     };
     let mut buffer = Vec::with_capacity(parts.values().map(Vec::len).max().unwrap_or(0) * 9 / 8);
     for (name, bytes) in ordered.chain(rest) {

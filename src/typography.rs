@@ -62,6 +62,10 @@ impl Font {
 /// Digits and Latin text everywhere in the report.
 pub const LATIN: &str = "Times New Roman";
 
+/// The report's languages, `(Latin text, East Asian text)`: what Word writes for a document
+/// typed on a Simplified Chinese system, so that every client picks Simplified Chinese forms.
+pub const LANGUAGES: (&str, &str) = ("en-US", "zh-CN");
+
 /// A regular (not bold) face of the report: the East Asian face with Times New Roman.
 const fn face(east_asia: &'static str, size: f64) -> Font {
     Font {

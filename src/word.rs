@@ -2,9 +2,9 @@
 //! headers, GB/T 9704 typography, page numbers “— N —”.
 //!
 //! Built with docx-rs, then made schema-valid by [`crate::ooxml::finish`] (element order, theme,
-//! font table, repeated header rows, first-line indent in characters). Typography comes from
-//! [`crate::typography`]; the tables' grids from [`crate::layout`]; text from the agency's
-//! 报告正文 and the [`crate::narrative`] templates.
+//! font table, repeated header rows, first-line indent in characters, languages). Typography
+//! comes from [`crate::typography`]; the tables' grids from [`crate::layout`]; text from the
+//! agency's 报告正文 and the [`crate::narrative`] templates.
 
 use crate::content::{self, Align, Block};
 use crate::error::{Error, Result};
@@ -390,6 +390,7 @@ pub fn from_blocks(st: &Statement, blocks: &[Block]) -> Result<Vec<u8>> {
             chars(FIRST_LINE_CHARS, &BODY) as u32,
             FIRST_LINE_CHARS * 100,
         )],
+        languages: Some((ty::LANGUAGES.0.into(), ty::LANGUAGES.1.into())),
     };
     ooxml::finish(&packed, &extras).map_err(|e| Error::Build {
         what: "Word 报告",

@@ -81,6 +81,9 @@ pub(super) struct Edits<'x> {
     pub(super) parts: Option<&'x BTreeSet<String>>,
     /// Markup added at the end of the root.
     pub(super) append: &'x [u8],
+    /// `Extras::languages`, for the `w:rPr` of `w:rPrDefault` (the styles') and a
+    /// `w:settings` root.
+    pub(super) languages: Option<(&'x str, &'x str)>,
 }
 
 /// The unescaped value of an attribute, if there.
@@ -358,14 +361,29 @@ impl<'a> Pass<'a, '_> {
     }
 
     fn end(&mut self, name: &str) {
-        // A header row without `w:trPr`, or whose `w:trPr` has no `w:tblHeader`, gets one.
-        if let Some(frame) = self.frames.last().filter(|f| f.header) {
+        // Children docx-rs cannot write, added unless there: `w:tblHeader` in a header row
+        // (and its `w:trPr`), the document's languages in the style defaults and settings.
+        let depth = self.frames.len();
+        let parent = depth.checked_sub(2).and_then(|d| self.frames.get(d));
+        if let Some(frame) = self.frames.last() {
+            let language = |name| {
+                let (val, east) = self.edits.languages?;
+                Some((
+                    name,
+                    element(name, &[("w:val", val), ("w:eastAsia", east)], b""),
+                ))
+            };
+            let needed = match (frame.name, parent.map(|p| p.name)) {
+                ("w:trPr", _) if frame.header => Some(("w:tblHeader", TBL_HEADER.into())),
+                ("w:tr", _) if frame.header => Some(("w:trPr", TR_PR_HEADER.into())),
+                ("w:rPr", Some("w:rPrDefault")) => language("w:lang"),
+                ("w:settings", None) => language("w:themeFontLang"),
+                _ => None,
+            };
             let children = self.segs.get(frame.first..).unwrap_or_default();
             let has = |name| children.iter().any(|s| s.id == id_of(name));
-            match frame.name {
-                "w:trPr" if !has("w:tblHeader") => self.add("w:tblHeader", TBL_HEADER),
-                "w:tr" if !has("w:trPr") => self.add("w:trPr", TR_PR_HEADER),
-                _ => {}
+            if let Some((child, xml)) = needed.filter(|(child, _)| !has(child)) {
+                self.add(child, &xml);
             }
         }
         if self.frames.len() == 1 {

@@ -230,6 +230,7 @@ fn sample_extras() -> Extras {
         .into(),
         header_rows: vec![2, 1],
         first_line_chars: vec![(640, 200)],
+        languages: Some(("en-US".into(), "zh-CN".into())),
     }
 }
 
@@ -435,6 +436,46 @@ fn both_samples_reports_follow_the_order_tables() {
         let docx = crate::word::document(&st, &templates).expect("report");
         assert_eq!(table_violations(&docx), Vec::<String>::new(), "{sample}");
     }
+}
+
+/// The `(w:val, w:eastAsia)` of the `w:lang` in the style defaults and of the
+/// `w:themeFontLang` in the settings (`None` where absent); no other `w:lang` is written.
+fn languages(package: &[u8]) -> [Option<(String, String)>; 2] {
+    let styles = part(package, "word/styles.xml");
+    let settings = part(package, "word/settings.xml");
+    let (styles, settings) = (
+        Document::parse(&styles).expect("styles"),
+        Document::parse(&settings).expect("settings"),
+    );
+    assert!(elements(styles.root(), "lang").len() <= 1);
+    let defaults = elements(styles.root(), "rPrDefault");
+    let lang = defaults.iter().flat_map(|d| elements(*d, "lang")).next();
+    let theme = elements(settings.root(), "themeFontLang").first().copied();
+    let pair = |e: Node<'_, '_>| {
+        let attr = |name| e.attribute((W, name)).unwrap_or_default().to_string();
+        (attr("val"), attr("eastAsia"))
+    };
+    [lang.map(pair), theme.map(pair)]
+}
+
+#[test]
+fn languages_go_in_the_style_defaults_and_the_settings() {
+    let expected = Some(("en-US".to_string(), "zh-CN".to_string()));
+    assert_eq!(languages(&finished_sample()), [expected.clone(), expected]);
+    // In schema order: `docx_rs_output_breaks_the_order_and_finish_repairs_it` checks them.
+    let plain = finish(&sample_package(), &Extras::default()).expect("finish");
+    assert_eq!(languages(&plain), [None, None]);
+}
+
+#[test]
+fn reports_state_that_they_are_simplified_chinese() {
+    let templates = crate::narrative::Templates::builtin().expect("templates");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/伊美区教育局-2025.xlsx");
+    let st = crate::reader::read(&path, Default::default()).expect("sample reads");
+    let docx = crate::word::document(&st, &templates).expect("report");
+    let expected = Some(("en-US".to_string(), "zh-CN".to_string()));
+    assert_eq!(languages(&docx), [expected.clone(), expected]);
 }
 
 #[test]
