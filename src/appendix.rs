@@ -12,12 +12,12 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::figures::Figures;
 use crate::layout::Table;
 use crate::statement::{Info, Statement};
-use crate::text::display_width;
 use crate::typography::{XLSX_NOTE, XLSX_TABLE};
 use crate::xlsx::{self, Formats, Placement, MAX_CELL_TEXT};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
+use unicode_width::UnicodeWidthStr;
 
 /// The table sheets of the appendix, in report order, with their sheet names.
 pub const TABLE_SHEETS: [(Table, &str); 3] = [
@@ -349,7 +349,7 @@ fn add_checks_sheet(
 fn wrapped_lines(text: &str, width: f64) -> f64 {
     let per_line = ((width - 1.5) / 1.1).max(1.0);
     text.split('\n')
-        .map(|l| (display_width(l) as f64 / per_line).ceil().max(1.0))
+        .map(|l| (l.width_cjk() as f64 / per_line).ceil().max(1.0))
         .sum()
 }
 

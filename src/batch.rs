@@ -25,7 +25,7 @@ use crate::output::{Flush, Inputs, Target};
 use crate::report::{self, Checked};
 use crate::statement::Statement;
 use crate::workbook::Limits;
-use crate::{checks, output, reader, text};
+use crate::{checks, output, reader};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -364,7 +364,7 @@ pub fn discover(dir: &Path, skip: Option<&Path>) -> Result<Found> {
 
 /// The name an agency is matched by across years: no spaces, no punctuation.
 pub fn agency_key(name: &str) -> String {
-    text::key(name)
+    crate::label::key(name)
 }
 
 /// File stem of an agency's report: `<机关名称>-<YYYY>年政府信息公开工作年度报告`, made safe

@@ -168,7 +168,7 @@ pub const OTHER_MISC_SHARE: f64 = 0.10;
 pub const OTHER_MISC_MIN: u64 = 5;
 /// 行政事业性收费 above this many 万元 was probably typed in 元.
 pub const FEES_PLAUSIBLE_WAN: f64 = 1_000_000.0;
-/// A section at least this alike last year's (see [`crate::text::similarity`]) was copied.
+/// A section at least this alike last year's (see [`similarity`]) was copied.
 /// Measured on the seed report: its sections 一 and 五 score 0.17, the two halves of 一 0.26;
 /// 一 copied with new years and figures scores 1.0, and with its first third rewritten 0.74.
 pub const COPY_SIMILARITY: f64 = 0.9;
@@ -564,7 +564,7 @@ fn unmentioned(topics: &[format::Topic], text: &str) -> Vec<&'static str> {
 /// notice names): a section's text nearly the same, or a whole table unchanged with activity.
 fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
     for (i, section) in SECTIONS.iter().enumerate() {
-        let Some(alike) = crate::text::similarity(
+        let Some(alike) = similarity(
             &st.narrative.text(i),
             &prev.narrative.text(i),
             COPY_MIN_CHARS,
@@ -860,6 +860,43 @@ fn continuity(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// How alike two texts are, from 0 (nothing shared) to 1 (the same): the Dice coefficient of
+/// their character pairs, ignoring white space and digits (years and figures change every year
+/// in a copied text). `None` when either has fewer than `min_chars` characters left.
+fn similarity(a: &str, b: &str, min_chars: usize) -> Option<f64> {
+    use std::collections::HashMap;
+    let kept = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_numeric())
+            .collect()
+    };
+    let (a, b) = (kept(a), kept(b));
+    // At least one pair each, so the denominator is never zero.
+    let min = min_chars.max(2);
+    if a.len() < min || b.len() < min {
+        return None;
+    }
+    let mut pairs: HashMap<(char, char), i64> = HashMap::new();
+    for w in a.windows(2) {
+        if let [x, y] = w {
+            *pairs.entry((*x, *y)).or_default() += 1;
+        }
+    }
+    let mut shared = 0i64;
+    for w in b.windows(2) {
+        if let [x, y] = w {
+            if let Some(n) = pairs.get_mut(&(*x, *y)) {
+                if *n > 0 {
+                    *n -= 1;
+                    shared += 1;
+                }
+            }
+        }
+    }
+    let total = (a.len() - 1 + b.len() - 1) as f64;
+    Some(2.0 * shared as f64 / total)
 }
 
 #[cfg(test)]

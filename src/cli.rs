@@ -330,7 +330,8 @@ fn check_command(a: &CheckArgs) -> u8 {
 
 /// The figures and where each was read, as a table office staff can follow: 数值, 来源, 项目.
 fn sources_table(sources: &[report_gen::statement::Source]) -> String {
-    use report_gen::text::display_width;
+    use unicode_width::UnicodeWidthStr;
+    let display_width = |s: &str| s.width_cjk();
     let from: Vec<String> = sources
         .iter()
         .map(|s| match (&s.cell, s.computed, s.written) {

@@ -79,20 +79,13 @@ fn parts(out: &mut Vec<Block>, parts: &[Part]) {
     for part in parts.iter().filter(|p| !p.paragraphs.is_empty()) {
         if let Some(h) = &part.heading {
             n += 1;
-            out.push(Block::Heading2(format!("（{}）{h}", numeral(n))));
+            out.push(Block::Heading2(format!(
+                "（{}）{h}",
+                crate::label::chinese_numeral(n)
+            )));
         }
         out.extend(part.paragraphs.iter().cloned().map(Block::Body));
     }
-}
-
-fn numeral(n: u32) -> &'static str {
-    const N: [&str; 20] = [
-        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
-        "十五", "十六", "十七", "十八", "十九", "二十",
-    ];
-    N.get(n.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("二十")
 }
 
 /// How a table cell's text is aligned.
@@ -120,7 +113,7 @@ pub fn cell(p: &Placed, st: &Statement) -> (String, Align) {
 pub fn signature_indents(agency: &str, date: Option<&str>) -> (f64, f64) {
     const DATE_RIGHT: f64 = 4.0;
     // Display width in half-characters.
-    let width = |s: &str| crate::text::display_width(s) as f64 / 2.0;
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width_cjk(s) as f64 / 2.0;
     let agency_right = match date {
         Some(d) => DATE_RIGHT + (width(d) - width(agency)) / 2.0,
         None => DATE_RIGHT,

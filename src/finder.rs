@@ -21,8 +21,9 @@
 
 use crate::diagnostics::{CellRef, Diagnostic};
 use crate::format::{self, CellId, T3_ROWS};
+use crate::label::key;
 use crate::layout::{Content, Table};
-use crate::text::{self, key, Parsed};
+use crate::number::{self, Parsed};
 use crate::workbook::{Book, Sheet, Value};
 use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
@@ -62,7 +63,7 @@ type TextId = u8;
 /// How a written label came to mean an official one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum How {
-    /// The official wording (after `text::key`).
+    /// The official wording (after `label::key`).
     Exact,
     /// An accepted alias: index into [`format::ALIASES`].
     Alias(u16),
@@ -455,12 +456,12 @@ impl Catalogue {
     }
 }
 
-use crate::text::is_numeral;
+use crate::label::is_numeral;
 
 /// The numbering of a label as a code part: “三、本年度办理结果” → 三, “（三）不予公开” → (三),
 /// “1.属于国家秘密” → 1.
 fn code_of(label: &str) -> String {
-    let t = crate::text::nfkc(label);
+    let t = crate::label::nfkc(label);
     if let Some(rest) = t.strip_prefix('(') {
         let inner: String = rest.chars().take_while(|&c| is_numeral(c)).collect();
         return format!("({inner})");
@@ -475,7 +476,7 @@ fn as_code(t: &str) -> Option<String> {
     if !matches!(first, '一' | '二' | '三' | '四') {
         return None;
     }
-    let s: String = crate::text::nfkc(t)
+    let s: String = crate::label::nfkc(t)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
@@ -654,7 +655,7 @@ impl<'a> Grid<'a> {
         let mut texts = Vec::new();
         for (&at, v) in &sheet.cells {
             let o = match v {
-                Value::Text(t) if text::parse_number(t) == Parsed::NotANumber => {
+                Value::Text(t) if number::parse(t) == Parsed::NotANumber => {
                     let (row, col) = at;
                     let known = keys(Pos {
                         sheet: index,
@@ -1003,7 +1004,7 @@ impl<'a> Grid<'a> {
             .range((r, 0)..(r.saturating_add(1), 0))
             .filter_map(|(&(_, c), _)| match self.sheet.get(r, c) {
                 Some(Value::Number(x)) => Some(*x),
-                Some(Value::Text(t)) => match text::parse_number(t) {
+                Some(Value::Text(t)) => match number::parse(t) {
                     Parsed::Number(x) => Some(x),
                     _ => None,
                 },
@@ -1657,7 +1658,7 @@ fn table_of(id: CellId) -> Table {
 fn holds_figure(g: &Grid, (r, c): (u32, u32)) -> bool {
     match g.sheet.get(r, c) {
         Some(Value::Number(x)) => *x != 0.0,
-        Some(Value::Text(t)) => match text::parse_number(t) {
+        Some(Value::Text(t)) => match number::parse(t) {
             Parsed::Number(x) => x != 0.0,
             _ => false,
         },
@@ -1695,7 +1696,7 @@ fn copy_at(book: &Book, p: Pos) -> Copy {
     match book.sheets.get(p.sheet).and_then(|s| s.get(p.row, p.col)) {
         None => Copy::Blank,
         Some(Value::Number(x)) => Copy::Number(*x),
-        Some(Value::Text(t)) => match text::parse_number(t) {
+        Some(Value::Text(t)) => match number::parse(t) {
             Parsed::Number(x) => Copy::Number(x),
             Parsed::Blank => Copy::Blank,
             Parsed::NotANumber => Copy::Other,

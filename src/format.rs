@@ -752,7 +752,7 @@ pub const NARRATIVE_HEADS: [&str; 3] = ["章节", "小标题", "正文"];
 /// form, an old name, a common variant. The reader accepts it with a READ-DEVIATION warning that
 /// names the cell, the text as written, the official label and [`Alias::note`].
 ///
-/// Labels are compared by their keys (`text::key`: NFKC, no spaces, punctuation or leading
+/// Labels are compared by their keys (`label::key`: NFKC, no spaces, punctuation or leading
 /// numbering), so “（三） 不予公开” and “(三)不予公开” are the official wording, not aliases.
 #[derive(Debug, Clone, Copy)]
 pub struct Alias {
@@ -886,13 +886,13 @@ pub const ALIASES: &[Alias] = &[
     alias("六、其他事项", "六、其他需要报告的事项", SHORT),
 ];
 
-/// The keys (`text::key`) of every alias and of the label it means, computed once.
+/// The keys (`label::key`) of every alias and of the label it means, computed once.
 pub fn alias_keys() -> &'static [(String, String)] {
     static KEYS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
     KEYS.get_or_init(|| {
         ALIASES
             .iter()
-            .map(|a| (crate::text::key(a.text), crate::text::key(a.means)))
+            .map(|a| (crate::label::key(a.text), crate::label::key(a.means)))
             .collect()
     })
 }

@@ -234,7 +234,7 @@ fn table(out: &mut String, layout: &Layout, st: &Statement) {
 /// Text as HTML text or attribute value: markup characters escaped, characters XML forbids
 /// removed, so an agency name or a narrative holding markup stays text.
 pub fn escape(s: &str) -> String {
-    let s = crate::text::xml_safe(s);
+    let s = crate::charset::xml_safe(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -330,7 +330,7 @@ fn text_sheet(ws: &mut Worksheet, st: &Statement) -> Result<(), XlsxError> {
                 .paragraphs
                 .iter()
                 .map(|p| {
-                    (crate::text::display_width(p) as f64 / 88.0)
+                    (unicode_width::UnicodeWidthStr::width_cjk(p.as_str()) as f64 / 88.0)
                         .ceil()
                         .max(1.0)
                 })

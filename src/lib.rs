@@ -15,6 +15,7 @@
 
 pub mod appendix;
 pub mod batch;
+pub mod charset;
 pub mod checks;
 pub mod content;
 pub mod diagnostics;
@@ -26,8 +27,10 @@ pub mod finder;
 pub mod format;
 pub mod html;
 pub mod init;
+pub mod label;
 pub mod layout;
 pub mod narrative;
+pub mod number;
 pub mod ooxml;
 pub mod output;
 pub mod pdf;
@@ -35,7 +38,6 @@ pub mod reader;
 pub mod report;
 pub mod statement;
 pub mod summary;
-pub mod text;
 pub mod typography;
 pub mod word;
 pub mod workbook;

@@ -61,7 +61,7 @@ impl Templates {
             .build()
             .map_err(|e| template_error("", &e))?;
         env.set_syntax(syntax);
-        env.add_filter("cn", chinese_numeral);
+        env.add_filter("cn", crate::label::chinese_numeral);
         env.add_filter("amount", amount);
         for (name, builtin) in BUILTIN {
             let source = match dir.map(|d| d.join(name)) {
@@ -130,20 +130,6 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
         name: e.name().unwrap_or(name).to_string(),
         line: e.line().unwrap_or(0),
         detail,
-    }
-}
-
-/// `{{ 6 | cn }}` → 六 (numbers up to 99 in Chinese numerals).
-fn chinese_numeral(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    let digit = |d: u32| DIGITS.get(d as usize).copied().unwrap_or("");
-    match n {
-        0..=9 => digit(n).to_string(),
-        10 => "十".to_string(),
-        11..=19 => format!("十{}", digit(n % 10)),
-        20..=99 if n.is_multiple_of(10) => format!("{}十", digit(n / 10)),
-        20..=99 => format!("{}十{}", digit(n / 10), digit(n % 10)),
-        _ => n.to_string(),
     }
 }
 
@@ -403,7 +389,5 @@ mod tests {
             Err(Error::Template { .. }) => {}
             other => panic!("{other:?}"),
         }
-        assert_eq!(chinese_numeral(6), "六");
-        assert_eq!(chinese_numeral(21), "二十一");
     }
 }

@@ -3,7 +3,7 @@
 //! The same figures come out of the workbook `init` writes and of one into which an office
 //! pasted the official tables from Word: any sheet names, any position, merged label cells,
 //! labels split over cells or lines, halfwidth or fullwidth punctuation, numbered prefixes.
-//! Labels are compared by [`text::key`]; a label split over several cells is matched on the
+//! Labels are compared by [`crate::label::key`]; a label split over several cells is matched on the
 //! concatenation of their keys.
 
 // Cells, bytes and text come from the input: no indexing or slicing that can panic.
@@ -16,8 +16,9 @@ use crate::finder::{self, Pos};
 use crate::format::{
     self, CellId, FieldKind, InfoField, Unit, INFO_FIELDS, LAYOUT_2019_MARKERS, SECTIONS,
 };
+use crate::label::key;
+use crate::number::{self, Parsed};
 use crate::statement::{AgencyType, Date, Part, Statement};
-use crate::text::{self, key, Parsed};
 use crate::workbook::{Book, Sheet, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -146,7 +147,7 @@ fn interpret(value: Option<&Value>, unit: Unit, total: bool) -> Result<Option<f6
     let x = match value {
         None => return blank("是空白，按 0 读取".into()),
         Some(Value::Number(x)) => *x,
-        Some(Value::Text(t)) => match text::parse_number(t) {
+        Some(Value::Text(t)) => match number::parse(t) {
             Parsed::Number(x) => x,
             Parsed::Blank => return blank(format!("填的是“{}”，按 0 读取", t.trim())),
             Parsed::NotANumber => {
@@ -667,7 +668,7 @@ impl<'a> Reader<'a> {
             FieldKind::Count | FieldKind::Yuan => {
                 let number = match &value {
                     Value::Number(x) => Parsed::Number(*x),
-                    Value::Text(t) => text::parse_number(t),
+                    Value::Text(t) => number::parse(t),
                     _ => Parsed::NotANumber,
                 };
                 let x = match number {
@@ -785,7 +786,10 @@ impl<'a> Reader<'a> {
             let outside: Vec<char> = t
                 .chars()
                 .filter(|&c| {
-                    !c.is_whitespace() && !*known.entry(c).or_insert_with(|| text::in_gb2312(c))
+                    !c.is_whitespace()
+                        && !*known
+                            .entry(c)
+                            .or_insert_with(|| crate::charset::in_gb2312(c))
                 })
                 .collect();
             let slot = match found.iter_mut().find(|(c, _)| *c == cell) {
@@ -927,7 +931,8 @@ impl<'a> Reader<'a> {
                 // A row without a sub-heading continues the part above it.
                 (true, Some(last)) => last.paragraphs.extend(paragraphs),
                 _ => parts.push(Part {
-                    heading: (!heading.is_empty()).then(|| strip_numbering(&heading).to_string()),
+                    heading: (!heading.is_empty())
+                        .then(|| crate::label::strip_numbering(heading.trim()).to_string()),
                     paragraphs,
                     cell: Some(cell),
                 }),
@@ -955,7 +960,7 @@ struct Title {
 
 /// “XX局2024年政府信息公开工作年度报告统计表” → agency XX局, year 2024.
 fn title(t: &str) -> Option<Title> {
-    let n: String = crate::text::nfkc(t)
+    let n: String = crate::label::nfkc(t)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
@@ -987,7 +992,7 @@ fn title(t: &str) -> Option<Title> {
 
 /// A cell holding only a year: “2024年度”, “2024年”.
 fn standalone_year(t: &str) -> Option<i32> {
-    let n: String = crate::text::nfkc(t)
+    let n: String = crate::label::nfkc(t)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
@@ -1035,34 +1040,9 @@ fn file_agency(source: &str) -> Option<String> {
     (agency.chars().count() >= 2).then(|| agency.to_string())
 }
 
-/// A sub-heading without the numbering the user may have typed (“（一）”, “一、”, “1.”).
-pub fn strip_numbering(s: &str) -> &str {
-    let t = s.trim();
-    let numeral = |c: char| text::is_numeral(c) || ('０'..='９').contains(&c);
-    for (open, close) in [('（', '）'), ('(', ')')] {
-        if let Some(rest) = t.strip_prefix(open) {
-            if let Some(end) = rest.find(close) {
-                if rest[..end].chars().all(numeral) && end > 0 {
-                    return rest[end + close.len_utf8()..].trim_start();
-                }
-            }
-        }
-    }
-    let end = t.find(|c: char| !numeral(c)).unwrap_or(t.len());
-    if end > 0 {
-        let rest = &t[end..];
-        for sep in ['、', '.', '．'] {
-            if let Some(r) = rest.strip_prefix(sep) {
-                return r.trim_start();
-            }
-        }
-    }
-    t
-}
-
 /// NFKC text without whitespace, for “标签：值” matching.
 fn normalise_label(s: &str) -> String {
-    crate::text::nfkc(s)
+    crate::label::nfkc(s)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
@@ -1071,7 +1051,7 @@ fn normalise_label(s: &str) -> String {
 
 /// Parses 2026年1月20日, 2026-01-20, 2026/1/20, 2026.1.20.
 fn parse_date(s: &str) -> Option<Date> {
-    let t = crate::text::nfkc(s);
+    let t = crate::label::nfkc(s);
     let nums: Vec<&str> = t
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
@@ -1085,22 +1065,6 @@ fn parse_date(s: &str) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headings_lose_typed_numbering() {
-        assert_eq!(
-            strip_numbering("（一）政府信息主动公开情况"),
-            "政府信息主动公开情况"
-        );
-        assert_eq!(
-            strip_numbering("(二) 依法规范依申请公开"),
-            "依法规范依申请公开"
-        );
-        assert_eq!(strip_numbering("三、平台建设"), "平台建设");
-        assert_eq!(strip_numbering("1.主动公开"), "主动公开");
-        assert_eq!(strip_numbering("主动公开"), "主动公开");
-        assert_eq!(strip_numbering("三安全"), "三安全");
-    }
 
     #[test]
     fn dates_in_office_forms() {

@@ -47,7 +47,7 @@ fn fonts(f: &Font) -> RunFonts {
 
 fn run(text: &str, f: &Font) -> Run {
     let r = Run::new()
-        .add_text(crate::text::xml_safe(text))
+        .add_text(crate::charset::xml_safe(text))
         .fonts(fonts(f))
         .size(f.half_points());
     if f.bold {

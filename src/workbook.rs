@@ -889,7 +889,7 @@ fn sheet_name(data: &[u8]) -> Option<String> {
     } else {
         chars.get(..cch)?.iter().map(|&b| char::from(b)).collect()
     };
-    Some(crate::text::clean(&name))
+    Some(crate::charset::clean(&name))
 }
 
 /// The merged ranges of every worksheet of an .xlsx package, by sheet name, found by scanning
@@ -1078,7 +1078,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
                         DataRef::SharedString(t) => Some(*t),
                         _ => None,
                     };
-                    if raw.is_some_and(crate::text::has_hidden) {
+                    if raw.is_some_and(crate::charset::has_hidden) {
                         sheet.stripped.push(cell.pos);
                     }
                     sheet.cells.insert(cell.pos, value);
@@ -1152,7 +1152,7 @@ fn fill(sheet: &mut Sheet, range: &calamine::Range<Data>) -> std::result::Result
             let (r, c) = (u64::from(r0) + r as u64, u64::from(c0) + c as u64);
             match (u32::try_from(r), u32::try_from(c)) {
                 (Ok(r), Ok(c)) if r <= MAX_ROW && c <= MAX_COL => {
-                    if matches!(v, Data::String(t) if crate::text::has_hidden(t)) {
+                    if matches!(v, Data::String(t) if crate::charset::has_hidden(t)) {
                         sheet.stripped.push((r, c));
                     }
                     sheet.cells.insert((r, c), value);
@@ -1168,7 +1168,7 @@ fn fill(sheet: &mut Sheet, range: &calamine::Range<Data>) -> std::result::Result
 }
 
 fn text(s: &str) -> Option<Value> {
-    let t = crate::text::clean(s);
+    let t = crate::charset::clean(s);
     (!t.trim().is_empty()).then_some(Value::Text(t))
 }
 

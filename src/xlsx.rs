@@ -7,10 +7,10 @@ use crate::diagnostics::a1;
 use crate::figures::{Figures, Number};
 use crate::format::{self, CellId, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_NEW, T3_RESULTS_TOTAL};
 use crate::layout::{Content, Layout};
-use crate::text::display_width;
 use crate::typography::{Font, XLSX_NOTE, XLSX_TABLE, XLSX_TITLE};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
 use std::collections::BTreeMap;
+use unicode_width::UnicodeWidthStr;
 
 /// Excel number format of counts.
 pub const COUNT_FORMAT: &str = "0";
@@ -151,9 +151,7 @@ pub fn column_widths(layout: &Layout, figures: &Figures) -> Vec<f64> {
     // Merged cells share their width with their neighbours: only single-column cells widen.
     for p in layout.cells.iter().filter(|p| p.cols == 1) {
         let need = match p.content {
-            Content::Header(t) if display_width(t) <= NO_WRAP_HEADER => {
-                units(display_width(t) as f64)
-            }
+            Content::Header(t) if t.width_cjk() <= NO_WRAP_HEADER => units(t.width_cjk() as f64),
             Content::Data(id) => units(figures.get(id).to_string().len() as f64 + 1.0),
             _ => continue,
         };
@@ -316,9 +314,7 @@ fn fit_rows(
             continue;
         };
         let avail: f64 = widths.iter().skip(p.col).take(p.cols).sum::<f64>() - 1.0;
-        let lines = (display_width(text) as f64 / avail.max(1.0))
-            .ceil()
-            .max(1.0);
+        let lines = (text.width_cjk() as f64 / avail.max(1.0)).ceil().max(1.0);
         let share = (lines * LINE_PT + 6.0) / p.rows as f64;
         for h in heights.iter_mut().skip(p.row).take(p.rows) {
             *h = h.max(share);
@@ -348,7 +344,7 @@ pub fn text_block(
     let lines: f64 = text
         .split('\n')
         .map(|l| {
-            (display_width(l) as f64 / (widths - 1.0).max(1.0))
+            (l.width_cjk() as f64 / (widths - 1.0).max(1.0))
                 .ceil()
                 .max(1.0)
         })
@@ -436,10 +432,9 @@ pub fn title_row(
     }
     // The title font is larger than the table font the widths are measured in.
     let scale = XLSX_TITLE.size / XLSX_TABLE.size;
-    let lines = (display_width(&text) as f64 * UNITS_PER_COLUMN * scale
-        / (width - PADDING).max(1.0))
-    .ceil()
-    .clamp(1.0, 10.0);
+    let lines = (text.width_cjk() as f64 * UNITS_PER_COLUMN * scale / (width - PADDING).max(1.0))
+        .ceil()
+        .clamp(1.0, 10.0);
     ws.set_row_height(row, lines * XLSX_TITLE.size * 1.4 + 10.0)?;
     Ok(())
 }

@@ -149,7 +149,7 @@ fn assert_blocks(doc: &Document, expected: &[Expected], st: &Statement, headings
     // PDF's paragraphs are compared by their letters and digits in order.
     let pdf_key = |e: &Expected| match e {
         Expected::Paragraph(t, h) if doc.kind == Kind::Pdf => {
-            Expected::Paragraph(report_gen::text::key(t), *h)
+            Expected::Paragraph(report_gen::label::key(t), *h)
         }
         other => other.clone(),
     };

@@ -96,10 +96,10 @@ fn word(label: &str, form: &Form) -> String {
         let official: Vec<String> = Table::ALL
             .iter()
             .flat_map(|t| t.layout().cells)
-            .filter_map(|p| p.content.text().map(report_gen::text::key))
+            .filter_map(|p| p.content.text().map(report_gen::label::key))
             .collect();
         let short =
-            format::aliases_of(label).find(|a| !official.contains(&report_gen::text::key(a.text)));
+            format::aliases_of(label).find(|a| !official.contains(&report_gen::label::key(a.text)));
         if let Some(a) = short {
             return a.text.to_string();
         }

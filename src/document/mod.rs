@@ -320,7 +320,7 @@ fn grid(name: String, cells: Vec<Placed>) -> Option<Sheet> {
                 return None;
             }
         }
-        if crate::text::has_hidden(&c.text) {
+        if crate::charset::has_hidden(&c.text) {
             sheet.stripped.push((c.row, c.col));
         }
         let text = clean_cell(&c.text);
@@ -342,7 +342,7 @@ fn is_cjk(c: char) -> bool {
 /// One line of text: control characters removed, runs of white space (including no-break and
 /// ideographic spaces at the ends) collapsed to one space, none between CJK characters, trimmed.
 pub(crate) fn clean_line(s: &str) -> String {
-    let cleaned = crate::text::clean(s);
+    let cleaned = crate::charset::clean(s);
     let mut out = String::with_capacity(cleaned.len());
     let mut pending_space = false;
     for c in cleaned.chars() {
