@@ -70,7 +70,7 @@ fn statement(i: usize, rng: &mut Rng) -> Statement {
     }
     for g in 0..3 {
         for k in 0..4 {
-            f.t4[g * 5 + k] = rng.below(3);
+            f.t4[g][k] = rng.below(3);
         }
     }
     for cell in format::t2_cells() {

@@ -258,7 +258,7 @@ fn written_totals(st: &Statement, out: &mut Vec<Diagnostic>) {
             CellId::T3(r, T3_TOTAL_COL) if r != T3_RESULTS_TOTAL => ("R-T3-3", "六类申请人之和"),
             CellId::T3(T3_RESULTS_TOTAL, T3_TOTAL_COL) => ("R-T3-3", "（七）总计各列之和"),
             CellId::T3(..) => ("R-T3-2", "（一）至（六）各项办理结果之和"),
-            CellId::T4(_) => ("R-T4-1", "结果维持、结果纠正、其他结果、尚未审结之和"),
+            CellId::T4(..) => ("R-T4-1", "结果维持、结果纠正、其他结果、尚未审结之和"),
             CellId::T2(_) => continue,
         };
         let mut cells = st.cell(id);
@@ -606,8 +606,8 @@ fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
         ),
         (
             "表四（行政复议、行政诉讼情况）",
-            f.t4 == p.t4 && f.t4.iter().any(|&n| n > 0),
-            CellId::T4(0),
+            f.t4 == p.t4 && f.t4.iter().flatten().any(|&n| n > 0),
+            CellId::T4(0, 0),
         ),
     ];
     for (table, unchanged, first) in same {
@@ -673,12 +673,12 @@ const CLAIMS: [Claim; 11] = [
     Claim {
         words: &["行政复议"],
         what: "表四「行政复议」总计",
-        values: |f| vec![f.t4[format::T4_TOTAL]],
+        values: |f| vec![f.t4[format::T4_REVIEW][format::T4_TOTAL]],
     },
     Claim {
         words: &["行政诉讼"],
         what: "表四「行政诉讼」两项总计之和",
-        values: |f| vec![f.t4[5 + format::T4_TOTAL] + f.t4[10 + format::T4_TOTAL]],
+        values: |f| vec![litigation(f)],
     },
     Claim {
         words: &[
@@ -736,6 +736,14 @@ fn stated_number(rest: &str) -> Option<u64> {
         return None;
     }
     body[..end].replace(',', "").parse().ok()
+}
+
+/// 行政诉讼's cases: the totals of its two groups (未经复议直接起诉, 复议后起诉).
+pub fn litigation(f: &crate::figures::Figures) -> u64 {
+    (0..format::T4_GROUPS.len())
+        .filter(|&g| g != format::T4_REVIEW)
+        .map(|g| f.count(CellId::T4(g, format::T4_TOTAL)))
+        .sum()
 }
 
 /// R-X-4: figures the agency's own text states must agree with the tables.
@@ -1009,9 +1017,9 @@ mod tests {
     #[test]
     fn written_totals_are_compared() {
         let mut st = statement();
-        st.written.insert(CellId::T4(4), 0);
-        st.figures.t4[0] = 10;
-        st.figures.t4[1] = 1;
+        st.written.insert(CellId::T4(0, 4), 0);
+        st.figures.t4[0][0] = 10;
+        st.figures.t4[0][1] = 1;
         st.figures.compute_totals();
         st.written.insert(CellId::T3(T3_NEW, T3_TOTAL_COL), 4);
         st.written.insert(CellId::T3(T3_RESULTS_TOTAL, 0), 3);

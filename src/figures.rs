@@ -1,6 +1,6 @@
 //! The figures of the three tables, with every total computed from its parts.
 
-use crate::format::{self, CellId, T2_CELLS, T3_COLS, T3_ROWS, T4_COLS};
+use crate::format::{self, CellId, T2_CELLS, T3_COLS, T3_ROWS, T4_GROUPS, T4_RESULTS};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::fmt;
@@ -18,7 +18,7 @@ pub struct Figures {
     /// Table 三, [row][column], totals included.
     pub t3: [[u64; 7]; 25],
     /// Table 四, by column, totals included.
-    pub t4: [u64; T4_COLS],
+    pub t4: [[u64; T4_RESULTS.len()]; T4_GROUPS.len()],
 }
 
 /// A figure: a count or an amount in 万元.
@@ -71,7 +71,13 @@ impl Figures {
                     .copied()
                     .unwrap_or(0),
             ),
-            CellId::T4(i) => Number::Count(self.t4.get(i).copied().unwrap_or(0)),
+            CellId::T4(g, k) => Number::Count(
+                self.t4
+                    .get(g)
+                    .and_then(|group| group.get(k))
+                    .copied()
+                    .unwrap_or(0),
+            ),
         }
     }
 
@@ -98,8 +104,8 @@ impl Figures {
                     *slot = n;
                 }
             }
-            (CellId::T4(i), Number::Count(n)) => {
-                if let Some(slot) = self.t4.get_mut(i) {
+            (CellId::T4(g, k), Number::Count(n)) => {
+                if let Some(slot) = self.t4.get_mut(g).and_then(|group| group.get_mut(k)) {
                     *slot = n;
                 }
             }
@@ -137,8 +143,10 @@ impl Figures {
                 *a = a.saturating_add(b);
             }
         }
-        for (a, b) in self.t4.iter_mut().zip(other.t4) {
-            *a = a.saturating_add(b);
+        for (ga, gb) in self.t4.iter_mut().zip(other.t4) {
+            for (a, b) in ga.iter_mut().zip(gb) {
+                *a = a.saturating_add(b);
+            }
         }
     }
 
@@ -219,7 +227,7 @@ impl Serialize for T4View<'_> {
         let f = self.0;
         let mut m = s.serialize_map(Some(format::T4_GROUPS.len()))?;
         for (g, (group, _)) in format::T4_GROUPS.iter().enumerate() {
-            let value = |k: usize| (format::T4_RESULTS[k].id, f.get(CellId::T4(g * 5 + k)));
+            let value = |k: usize| (format::T4_RESULTS[k].id, f.get(CellId::T4(g, k)));
             m.serialize_entry(group.id, &Row(format::T4_RESULTS.len(), &value))?;
         }
         m.end()
@@ -236,12 +244,12 @@ mod tests {
         f.t3[0] = [3, 1, 0, 0, 0, 1, 99];
         f.t3[2][0] = 2;
         f.t3[22][0] = 1;
-        f.t4[..5].copy_from_slice(&[10, 1, 0, 0, 0]);
+        f.t4[0] = [10, 1, 0, 0, 0];
         f.compute_totals();
         assert_eq!(f.t3[0][6], 5);
         assert_eq!(f.t3[23][0], 3);
         assert_eq!(f.t3[23][6], 3);
-        assert_eq!(f.t4[4], 11);
+        assert_eq!(f.t4[0][4], 11);
     }
 
     #[test]

@@ -1650,7 +1650,7 @@ fn table_of(id: CellId) -> Table {
     match id {
         CellId::T2(_) => Table::T2,
         CellId::T3(..) => Table::T3,
-        CellId::T4(_) => Table::T4,
+        CellId::T4(..) => Table::T4,
     }
 }
 
@@ -2047,7 +2047,7 @@ impl Report<'_> {
             }
             Table::T4 => {
                 for (g, (group, _)) in format::T4_GROUPS.iter().enumerate() {
-                    let total = CellId::T4(g * format::T4_RESULTS.len() + format::T4_TOTAL);
+                    let total = CellId::T4(g, format::T4_TOTAL);
                     if lost.contains(&total) {
                         self.out.push(Diagnostic::warning(
                             "READ-TOTAL-MISSING",
@@ -2140,7 +2140,7 @@ fn line_of(id: CellId) -> usize {
     match id {
         CellId::T2(i) => format::t2_cells().nth(i).map_or(i, |c| c.block * 8 + c.row),
         CellId::T3(r, _) => r,
-        CellId::T4(i) => i / format::T4_RESULTS.len(),
+        CellId::T4(g, _) => g,
     }
 }
 
@@ -2153,8 +2153,8 @@ fn row_name(id: CellId) -> String {
         CellId::T3(r, _) => T3_ROWS
             .get(r)
             .map_or_else(String::new, |row| format!("{}行", row.describe())),
-        CellId::T4(i) => format::T4_GROUPS
-            .get(i / format::T4_RESULTS.len())
+        CellId::T4(g, _) => format::T4_GROUPS
+            .get(g)
             .map_or_else(String::new, |(g, _)| format!("“{}”一组", g.label)),
     }
 }

@@ -404,16 +404,12 @@ pub const T4_RESULTS: [Item; 5] = [
     item("pending", "尚未审结"),
     item("total", "总计"),
 ];
-/// Number of data columns of table 四.
-pub const T4_COLS: usize = 15;
-/// Index of 总计 within a group of table 四.
+/// Number of data columns of table 四: five results in each of the three groups.
+pub const T4_COLS: usize = T4_GROUPS.len() * T4_RESULTS.len();
+/// Index of 总计 among the results of a group of table 四.
 pub const T4_TOTAL: usize = 4;
-
-/// A readable description of table-四 column `i`, e.g. 「行政复议」「总计」.
-pub fn t4_describe(i: usize) -> String {
-    let (group, _) = T4_GROUPS[(i / 5) % 3];
-    format!("「{}」「{}」", group.label, T4_RESULTS[i % 5].label)
-}
+/// Index of 行政复议 among the groups of table 四; the other two are 行政诉讼's.
+pub const T4_REVIEW: usize = 0;
 
 // ---------------------------------------------------------------------------------------------
 // Cells and totals
@@ -425,8 +421,8 @@ pub enum CellId {
     T2(usize),
     /// Table 三, (row, column).
     T3(usize, usize),
-    /// Table 四, column.
-    T4(usize),
+    /// Table 四, (group, result): [`T4_GROUPS`] × [`T4_RESULTS`].
+    T4(usize, usize),
 }
 
 impl CellId {
@@ -440,7 +436,7 @@ impl CellId {
             CellId::T3(T3_RESULTS_TOTAL, c) => {
                 Some(T3_RESULT_ROWS.map(|r| CellId::T3(r, c)).collect())
             }
-            CellId::T4(i) if i % 5 == T4_TOTAL => Some((i - T4_TOTAL..i).map(CellId::T4).collect()),
+            CellId::T4(g, T4_TOTAL) => Some((0..T4_TOTAL).map(|k| CellId::T4(g, k)).collect()),
             _ => None,
         }
     }
@@ -448,7 +444,7 @@ impl CellId {
     pub fn is_total(self) -> bool {
         match self {
             CellId::T3(r, c) => r == T3_RESULTS_TOTAL || c == T3_TOTAL_COL,
-            CellId::T4(i) => i % 5 == T4_TOTAL,
+            CellId::T4(_, k) => k == T4_TOTAL,
             CellId::T2(_) => false,
         }
     }
@@ -457,7 +453,7 @@ impl CellId {
         match self {
             CellId::T2(_) => TABLE_NAMES[0],
             CellId::T3(..) => TABLE_NAMES[1],
-            CellId::T4(_) => TABLE_NAMES[2],
+            CellId::T4(..) => TABLE_NAMES[2],
         }
     }
     /// The stable id, as templates and the JSON output name the figure: `t2.licensing`,
@@ -476,10 +472,10 @@ impl CellId {
                 T3_ROWS.get(r).map_or("", |r| r.id),
                 T3_COLS.get(c).map_or("", |c| c.id)
             ),
-            CellId::T4(i) => format!(
+            CellId::T4(g, k) => format!(
                 "t4.{}.{}",
-                T4_GROUPS.get(i / T4_RESULTS.len()).map_or("", |g| g.0.id),
-                T4_RESULTS.get(i % T4_RESULTS.len()).map_or("", |r| r.id)
+                T4_GROUPS.get(g).map_or("", |g| g.0.id),
+                T4_RESULTS.get(k).map_or("", |r| r.id)
             ),
         }
     }
@@ -493,7 +489,11 @@ impl CellId {
                 T3_ROWS.get(r).map(|r| r.describe()).unwrap_or_default(),
                 T3_COLS.get(c).map(|c| c.label).unwrap_or_default()
             ),
-            CellId::T4(i) => t4_describe(i),
+            CellId::T4(g, k) => format!(
+                "「{}」「{}」",
+                T4_GROUPS.get(g).map_or("", |g| g.0.label),
+                T4_RESULTS.get(k).map_or("", |r| r.label)
+            ),
         };
         format!("{}{}", self.table_name(), inner)
     }
@@ -504,7 +504,9 @@ pub fn all_cells() -> impl Iterator<Item = CellId> {
     t2_cells()
         .map(|c| CellId::T2(c.index))
         .chain((0..T3_ROWS.len()).flat_map(|r| (0..T3_COLS.len()).map(move |c| CellId::T3(r, c))))
-        .chain((0..T4_COLS).map(CellId::T4))
+        .chain(
+            (0..T4_GROUPS.len()).flat_map(|g| (0..T4_RESULTS.len()).map(move |k| CellId::T4(g, k))),
+        )
 }
 
 /// The short names of the three tables, for messages.
@@ -992,15 +994,15 @@ mod tests {
         assert_eq!(CellId::T3(0, 6).parts().map(|p| p.len()), Some(6));
         assert_eq!(CellId::T3(23, 0).parts().map(|p| p.len()), Some(21));
         assert_eq!(
-            CellId::T4(9).parts(),
+            CellId::T4(1, T4_TOTAL).parts(),
             Some(vec![
-                CellId::T4(5),
-                CellId::T4(6),
-                CellId::T4(7),
-                CellId::T4(8)
+                CellId::T4(1, 0),
+                CellId::T4(1, 1),
+                CellId::T4(1, 2),
+                CellId::T4(1, 3)
             ])
         );
-        assert_eq!(CellId::T4(3).parts(), None);
+        assert_eq!(CellId::T4(0, 3).parts(), None);
         assert_eq!(all_cells().filter(|c| c.is_total()).count(), 25 + 7 - 1 + 3);
         let classes: usize = T3_CLASSES.iter().map(|c| c.rows.len()).sum();
         assert_eq!(classes, T3_RESULT_ROWS.len());
@@ -1012,11 +1014,11 @@ mod tests {
             CellId::T3(4, 0).describe(),
             "表三「（三）不予公开 1.属于国家秘密」「自然人」"
         );
-        assert_eq!(CellId::T4(4).describe(), "表四「行政复议」「总计」");
+        assert_eq!(CellId::T4(0, 4).describe(), "表四「行政复议」「总计」");
         assert_eq!(CellId::T2(6).describe(), "表二「行政许可」");
         assert_eq!(CellId::T2(6).key(), "t2.licensing");
         assert_eq!(CellId::T2(4).key(), "t2.normative_documents.repealed");
         assert_eq!(CellId::T3(0, 6).key(), "t3.new.total");
-        assert_eq!(CellId::T4(9).key(), "t4.direct.total");
+        assert_eq!(CellId::T4(1, 4).key(), "t4.direct.total");
     }
 }

@@ -327,7 +327,7 @@ fn t4() -> Layout {
             } else {
                 l.put(1, left + k, 2, 1, Content::Header(result.label));
             }
-            l.put(3, left + k, 1, 1, Content::Data(CellId::T4(left + k)));
+            l.put(3, left + k, 1, 1, Content::Data(CellId::T4(g, k)));
         }
     }
     l.sorted()
@@ -419,7 +419,7 @@ mod tests {
         assert_eq!(left, ["行政许可"]);
         assert_eq!(up, ["第二十条第（五）项", "本年处理决定数量"]);
         let paths = Table::T4.layout().paths();
-        assert!(paths.iter().any(|(id, left, up)| *id == CellId::T4(7)
+        assert!(paths.iter().any(|(id, left, up)| *id == CellId::T4(1, 2)
             && left.is_empty()
             && *up == ["行政诉讼", "未经复议直接起诉", "其他结果"]));
     }
@@ -441,6 +441,6 @@ mod tests {
         let spans: Vec<(usize, usize)> = l.row_cells(0).map(|p| (p.col, p.cols)).collect();
         assert_eq!(spans, vec![(0, 5), (5, 10)]);
         assert_eq!(l.covering(2, 0).map(|p| p.rows), Some(2));
-        assert_eq!(l.position(CellId::T4(14)), Some((3, 14)));
+        assert_eq!(l.position(CellId::T4(2, 4)), Some((3, 14)));
     }
 }

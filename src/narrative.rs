@@ -237,14 +237,14 @@ impl<'a> Context<'a> {
             .map(|(g, (group, _))| AppealGroup {
                 id: group.id,
                 name: group.label,
-                total: f.t4[g * 5 + crate::format::T4_TOTAL],
+                total: f.count(CellId::T4(g, crate::format::T4_TOTAL)),
                 results: T4_RESULTS[..crate::format::T4_TOTAL]
                     .iter()
                     .enumerate()
                     .map(|(k, r)| Class {
                         id: r.id,
                         name: r.label,
-                        count: f.t4[g * 5 + k],
+                        count: f.count(CellId::T4(g, k)),
                     })
                     .collect(),
             })
@@ -325,8 +325,8 @@ mod tests {
         f.t3[2][0] = 4;
         f.t3[12][1] = 2;
         f.t3[24][0] = 2;
-        f.t4[..4].copy_from_slice(&[1, 0, 0, 1]);
-        f.t4[10] = 3;
+        f.t4[0] = [1, 0, 0, 1, 0];
+        f.t4[2][0] = 3;
         f.compute_totals();
         st.info.fee_notices = 2;
         st.info.fee_notice_amount = 200.0;

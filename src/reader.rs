@@ -294,7 +294,7 @@ impl<'a> Reader<'a> {
         let rule = match id {
             CellId::T2(_) => "R-T2-1",
             CellId::T3(..) => "R-T3-5",
-            CellId::T4(_) => "R-T4-2",
+            CellId::T4(..) => "R-T4-2",
         };
         let unit = match id {
             CellId::T2(T2_FEES) => Unit::Wan,

@@ -39,7 +39,7 @@ const KEY_FIGURES: [(&str, KeyFigure); 11] = [
     ),
     (
         "行政复议总计",
-        KeyFigure::Cell(CellId::T4(format::T4_TOTAL)),
+        KeyFigure::Cell(CellId::T4(format::T4_REVIEW, format::T4_TOTAL)),
     ),
     ("行政诉讼总计", KeyFigure::Litigation),
     ("行政许可", KeyFigure::T2("licensing")),
@@ -61,7 +61,7 @@ impl KeyFigure {
             KeyFigure::Class(i) => format::T3_CLASSES.get(i).map_or(0, |c| {
                 c.rows.clone().map(|r| f.t3[r][format::T3_TOTAL_COL]).sum()
             }),
-            KeyFigure::Litigation => f.t4[5 + format::T4_TOTAL] + f.t4[10 + format::T4_TOTAL],
+            KeyFigure::Litigation => crate::checks::litigation(f),
             KeyFigure::T2(id) => format::t2_index(id, None).map_or(0, |i| f.count(CellId::T2(i))),
         }
     }

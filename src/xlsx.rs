@@ -487,7 +487,7 @@ mod tests {
         let narrow = column_widths(&l, &f);
         // 结果维持: four Chinese characters on one line.
         assert!(narrow[0] >= 8.0 * UNITS_PER_COLUMN + PADDING);
-        f.t4[0] = 123_456_789_012;
+        f.t4[0][0] = 123_456_789_012;
         let wide = column_widths(&l, &f);
         assert!(wide[0] > narrow[0] && wide[1] == narrow[1]);
     }

@@ -409,7 +409,7 @@ fn libreoffice_agrees_with_every_cached_value() {
     let dir = Dir::new();
     let mut unbalanced = samples::busy();
     unbalanced.figures.t3[T3_NEW][1] += 1;
-    unbalanced.figures.t4[0] += 1;
+    unbalanced.figures.t4[0][0] += 1;
     unbalanced.figures.compute_totals();
     let mut files: Vec<(String, Statement)> = inputs()
         .into_iter()

@@ -398,8 +398,8 @@ fn bad_cells_are_errors_naming_their_cell() {
         ),
         (
             "逻辑值",
-            vec![(CellId::T4(2), Cell::Bool(true))],
-            CellId::T4(2),
+            vec![(CellId::T4(0, 2), Cell::Bool(true))],
+            CellId::T4(0, 2),
             "实际是逻辑值 TRUE",
         ),
         (

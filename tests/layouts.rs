@@ -314,7 +314,7 @@ fn t4_groups_as_rows(pen: &mut Pen, f: &Figures, form: &Form) -> u32 {
             pen.text(r, 0, 1, 2, &word(group.label, form));
         }
         for k in 0..T4_RESULTS.len() {
-            let id = CellId::T4(g * T4_RESULTS.len() + k);
+            let id = CellId::T4(g, k);
             if form.totals || !id.is_total() {
                 pen.number(r, 2 + k as u16, f.get(id).as_f64());
             }
@@ -339,11 +339,11 @@ fn indicator(id: CellId, form: &Form) -> String {
             w.push(word(T3_COLS[c].label, form));
             w
         }
-        CellId::T4(i) => {
-            let (group, parent) = T4_GROUPS[i / T4_RESULTS.len()];
+        CellId::T4(g, k) => {
+            let (group, parent) = T4_GROUPS[g];
             parent
                 .into_iter()
-                .chain([group.label, T4_RESULTS[i % T4_RESULTS.len()].label])
+                .chain([group.label, T4_RESULTS[k].label])
                 .map(|l| word(l, form))
                 .collect()
         }
@@ -605,7 +605,7 @@ fn figures() -> impl Strategy<Value = Figures> {
                 }
             }
             for (i, v) in t4.into_iter().enumerate() {
-                f.t4[i / 4 * 5 + i % 4] = v;
+                f.t4[i / 4][i % 4] = v;
             }
             f.compute_totals();
             f

@@ -281,7 +281,7 @@ fn pasted_tables_are_read_cell_by_cell_with_their_addresses() {
         Some(format!("年报表格!E{}", first + 1))
     );
     assert_eq!(
-        got.cells.get(&CellId::T4(0)).map(|c| c.to_string()),
+        got.cells.get(&CellId::T4(0, 0)).map(|c| c.to_string()),
         Some("附表3!D10".to_string())
     );
     // Numbers as text and merged, split, messy labels give no error; no narrative is a warning.
@@ -349,7 +349,7 @@ pub fn place(id: CellId) -> (u32, u16) {
     let (table, (top, left)) = match id {
         CellId::T2(_) => (Table::T2, T2_AT),
         CellId::T3(..) => (Table::T3, T3_AT),
-        CellId::T4(_) => (Table::T4, T4_AT),
+        CellId::T4(..) => (Table::T4, T4_AT),
     };
     let (r, c) = table.layout().position(id).expect("placed");
     (top + r as u32, left + c as u16)

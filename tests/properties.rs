@@ -81,9 +81,9 @@ fn valid(raw: &Raw) -> Figures {
         f.t3[T3_CARRIED_IN][c] = raw.carried_in[c].min(done);
         f.t3[T3_NEW][c] = done - f.t3[T3_CARRIED_IN][c];
     }
-    let inputs = (0..format::T4_COLS).filter(|i| i % 5 != format::T4_TOTAL);
+    let inputs = (0..format::T4_COLS).filter(|i| i % format::T4_RESULTS.len() != format::T4_TOTAL);
     for (i, v) in inputs.zip(&raw.t4) {
-        f.t4[i] = *v;
+        f.t4[i / format::T4_RESULTS.len()][i % format::T4_RESULTS.len()] = *v;
     }
     f.compute_totals();
     f

@@ -69,7 +69,7 @@ fn bad_cells_are_errors_naming_sheet_and_cell() {
             "没有保存计算结果",
         ),
         (CellId::T3(11, 0), Cell::Number(2e9), "R-T3-5", "10 亿"),
-        (CellId::T4(0), Cell::Number(-1.0), "R-T4-2", "负数"),
+        (CellId::T4(0, 0), Cell::Number(-1.0), "R-T4-2", "负数"),
         (CellId::T2(0), Cell::Number(0.5), "R-T2-1", "整数"),
         (CellId::T2(9), Cell::Number(-0.5), "R-T2-1", "负数"),
     ];
@@ -110,7 +110,7 @@ fn blank_cells_read_as_zero_with_a_warning_each() {
     let blanks = [
         CellId::T3(0, 0),
         CellId::T3(3, 2),
-        CellId::T4(1),
+        CellId::T4(0, 1),
         CellId::T2(6),
     ];
     let overrides: Vec<(CellId, Cell)> = blanks.iter().map(|&id| (id, Cell::Blank)).collect();
@@ -135,15 +135,15 @@ fn blank_cells_read_as_zero_with_a_warning_each() {
 fn written_totals_that_do_not_add_up_are_caught() {
     // The published case: 行政复议 10/1/0/0 with 总计 0.
     let mut f = Figures::default();
-    f.t4[..4].copy_from_slice(&[10, 1, 0, 0]);
-    let d = findings(&workbook(&f, &[(CellId::T4(4), Cell::Number(0.0))]));
+    f.t4[0] = [10, 1, 0, 0, 0];
+    let d = findings(&workbook(&f, &[(CellId::T4(0, 4), Cell::Number(0.0))]));
     let hit = one(&d, "R-T4-1");
     assert!(
         hit.message.contains("填的是 0") && hit.message.contains("为 11"),
         "{}",
         hit.message
     );
-    assert_eq!(hit.cells.first(), Some(&address(CellId::T4(4))));
+    assert_eq!(hit.cells.first(), Some(&address(CellId::T4(0, 4))));
     // A wrong 总计 column cell and a wrong （七）总计 cell.
     let f = samples::busy().figures;
     let d = findings(&workbook(

@@ -121,7 +121,7 @@ pub fn busy() -> Statement {
         .into_iter()
         .enumerate()
     {
-        f.t4[i] = v;
+        f.t4[i / 5][i % 5] = v;
     }
     for (row, col, v) in [
         ("normative_documents", Some("issued"), 12),
