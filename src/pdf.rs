@@ -15,6 +15,11 @@
 //! face that is installed is still used, because the rule only adds a fallback after it. Each
 //! substitution is returned as a warning, found with `fc-match` under that same configuration,
 //! so no one publishes a PDF in the wrong typeface without knowing.
+//!
+//! `pdffonts` calls the Noto SC faces `NotoSerifCJKjp-Regular-VKana`: the faces of a Noto CJK
+//! collection share one CFF table, named for the JP face, and LibreOffice 7.4 names the embedded
+//! font after it. The glyphs are SC (LibreOffice shapes the report's zh-CN text with the
+//! Chinese forms, whichever face of the collection it takes); `tests/publish.rs` compares them.
 
 use crate::batch::Progress;
 use crate::error::{Error, Result};
