@@ -436,6 +436,7 @@ fn audit_command(a: &AuditArgs) -> Result<u8> {
         jobs,
         limits: a.limits.limits(),
         output: a.output.clone(),
+        keep: single || a.format == OutputFormat::Json,
     };
     let outcome = if single {
         audit::run(&opts, &batch::Quiet)?

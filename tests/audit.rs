@@ -200,6 +200,125 @@ fn portal_pages_in_utf8_and_gbk_with_navigation_audit_clean() {
     }
 }
 
+/// A report typed by hand in Word: the title on one line, headings as plain paragraphs (no
+/// heading style), sub-headings run into their text (“（一）主动公开。全年……”), the date in
+/// Chinese numerals.
+fn typed_by_hand(blocks: &mut Vec<Block>) {
+    let mut out: Vec<Block> = Vec::new();
+    let mut title = String::new();
+    let mut pending: Option<String> = None;
+    for b in blocks.drain(..) {
+        match b {
+            Block::Title(t) => title.push_str(&t),
+            Block::Heading1(h) => out.push(Block::Body(h.to_string())),
+            Block::Heading2(h) => pending = Some(h),
+            Block::Body(t) => match pending.take() {
+                Some(h) => out.push(Block::Body(format!("{h}。{t}"))),
+                None => out.push(Block::Body(t)),
+            },
+            Block::Signature { agency, .. } => out.push(Block::Signature {
+                agency,
+                date: Some("二〇二六年三月二十日".into()),
+            }),
+            other => out.push(other),
+        }
+    }
+    out.insert(0, Block::Title(title));
+    *blocks = out;
+}
+
+#[test]
+fn a_report_typed_by_hand_audits_as_the_generated_one() {
+    let dir = Dir::new();
+    let c = checked(samples::BUSY);
+    for path in forms(&dir, "手写", &c.statement, &typed_by_hand) {
+        let a = audit_file(&path, None);
+        assert!(
+            a.diagnostics.is_empty(),
+            "{}: {:#?}",
+            path.display(),
+            a.diagnostics
+        );
+        assert_figures(&a, &c.statement);
+        assert_eq!(a.statement.info.agency, "示例区人民政府");
+        assert_eq!(a.statement.info.date, c.statement.info.date);
+        // The run-in sub-headings are the parts of 一、总体情况.
+        let overview = &a.statement.narrative.sections[0];
+        let headings: Vec<&str> = overview
+            .iter()
+            .filter_map(|p| p.heading.as_deref())
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "主动公开",
+                "依申请公开",
+                "政府信息管理",
+                "政府信息公开平台建设",
+                "监督保障"
+            ]
+        );
+    }
+}
+
+/// A portal page whose article is one block of lines (`<br>`), as older site editors save it,
+/// with the tables between: each line reads as a paragraph.
+fn one_block_page(want: &[Expected], st: &Statement) -> String {
+    let mut body = String::from("<div class=\"TRS_Editor\"><p>");
+    for e in want {
+        match e {
+            Expected::Paragraph(t, _) => {
+                body.push_str(&crate::published::escape(t));
+                body.push_str("<br/>\n");
+            }
+            Expected::Table(t) => {
+                body.push_str("</p>");
+                body.push_str(&crate::published::html_table(*t, st, false));
+                body.push_str("<p>");
+            }
+        }
+    }
+    body.push_str("</p></div>");
+    format!(
+        "<html><head><meta charset=\"utf-8\"><title>年报</title></head><body>\
+         <div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/zwgk\">政务公开</a></div>{body}\
+         <div class=\"footer\">主办单位：示例区人民政府办公室</div></body></html>"
+    )
+}
+
+#[test]
+fn a_page_holding_the_report_in_one_block_of_lines_audits_clean() {
+    let dir = Dir::new();
+    let c = checked(samples::BUSY);
+    let (docx, _) = docx_of(&c.statement, &|_| {});
+    let want = expected(&docx);
+    let path = dir.write("一段.html", one_block_page(&want, &c.statement).as_bytes());
+    let a = audit_file(&path, None);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    assert_figures(&a, &c.statement);
+    // An error there is named by its line.
+    let mut st = c.statement.clone();
+    for part in st.narrative.sections.iter_mut().flatten() {
+        for p in &mut part.paragraphs {
+            *p = p.replace("共收到政府信息公开申请393件", "共收到政府信息公开申请390件");
+        }
+    }
+    let (docx, _) = docx_of(&st, &|_| {});
+    let path = dir.write(
+        "一段-错.html",
+        one_block_page(&expected(&docx), &st).as_bytes(),
+    );
+    let a = audit_file(&path, None);
+    let found = with_id(&a, "R-X-4");
+    assert_eq!(found.len(), 1, "{:#?}", a.diagnostics);
+    let n = paragraph_of(&path, "共收到政府信息公开申请390件");
+    assert!(
+        found[0].cells[0].starts_with(&format!("第{n}段“本年度共收到政府信息公开申请39")),
+        "{:?}",
+        found[0].cells
+    );
+}
+
 #[test]
 fn audit_prints_like_check_and_json_gives_every_figure_with_its_position() {
     let dir = Dir::new();

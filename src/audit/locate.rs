@@ -35,6 +35,8 @@ pub(crate) enum Role {
 pub(crate) struct ParagraphInfo {
     /// Its number, from 1 ([`crate::document::Paragraph::index`]).
     pub index: usize,
+    /// Its line, from 1, when the paragraph has several.
+    pub line: Option<usize>,
     /// Its page (PDF).
     pub page: Option<u32>,
     /// Its text.
@@ -65,12 +67,11 @@ pub(crate) struct Locator {
     figures: HashMap<Pos, CellId>,
     /// Where each figure was found.
     at: std::collections::BTreeMap<CellId, Pos>,
+    /// The document's lines, in order (a paragraph reference names one by its place here).
     paragraphs: Vec<ParagraphInfo>,
-    /// Position in `paragraphs` by paragraph number.
-    by_index: HashMap<usize, usize>,
-    /// The paragraphs that name each section's parts (one per part), by number.
+    /// The lines that name each section's parts (one per part).
     section_parts: [Vec<usize>; 6],
-    /// The paragraph number of each section's (first) heading.
+    /// The line of each section's (first) heading.
     headings: [Option<usize>; 6],
 }
 
@@ -109,18 +110,13 @@ impl Locator {
             parts.sort_unstable();
             parts.dedup();
         }
-        for p in &paragraphs {
+        for (i, p) in paragraphs.iter().enumerate() {
             if let Role::Heading(s) = p.role {
                 if let Some(h) = headings.get_mut(s) {
-                    h.get_or_insert(p.index);
+                    h.get_or_insert(i);
                 }
             }
         }
-        let by_index = paragraphs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.index, i))
-            .collect();
         Locator {
             document: true,
             grids,
@@ -128,7 +124,6 @@ impl Locator {
             figures: found.at.iter().map(|(&id, &pos)| (pos, id)).collect(),
             at: found.at.clone(),
             paragraphs,
-            by_index,
             section_parts,
             headings,
         }
@@ -144,19 +139,23 @@ impl Locator {
         self.table_cell(pos.sheet, pos.row, pos.col)
     }
 
-    fn paragraph(&self, index: usize) -> Option<&ParagraphInfo> {
-        self.paragraphs.get(*self.by_index.get(&index)?)
+    fn paragraph(&self, at: usize) -> Option<&ParagraphInfo> {
+        self.paragraphs.get(at)
     }
 
-    /// A paragraph's position: “第12段“本年度共收到……””, its page for a PDF; a heading or the
-    /// title by its text.
-    fn paragraph_name(&self, index: usize) -> String {
-        let Some(p) = self.paragraph(index) else {
-            return format!("第{index}段");
+    /// A line's position: “第12段“本年度共收到……””, “第3段第2行……”, its page for a PDF; a
+    /// heading or the title by its text.
+    fn paragraph_name(&self, at: usize) -> String {
+        let Some(p) = self.paragraph(at) else {
+            return format!("第{}段", at + 1);
+        };
+        let index = match p.line {
+            Some(line) => format!("{}段第{line}行", p.index),
+            None => format!("{}段", p.index),
         };
         let place = match p.page {
-            Some(page) => format!("第{index}段，第{page}页"),
-            None => format!("第{index}段"),
+            Some(page) => format!("第{index}，第{page}页"),
+            None => format!("第{index}"),
         };
         let one_line: String = p.text.replace('\n', " ");
         match p.role {
@@ -169,8 +168,8 @@ impl Locator {
                     quote.push('…');
                 }
                 match p.page {
-                    Some(page) => format!("第{index}段“{quote}”（第{page}页）"),
-                    None => format!("第{index}段“{quote}”"),
+                    Some(page) => format!("第{index}“{quote}”（第{page}页）"),
+                    None => format!("第{index}“{quote}”"),
                 }
             }
         }

@@ -275,6 +275,10 @@ pub struct Options {
     pub limits: Limits,
     /// The summary workbook to write.
     pub output: Option<PathBuf>,
+    /// Keep each report's [`Audited`] (its statement and figures with their positions) in its
+    /// [`Entry`]; the summary and the one-line results need only the rows, and a folder of
+    /// thousands of reports is then held in a few MB.
+    pub keep: bool,
 }
 
 /// One report of a run and what became of it.
@@ -282,7 +286,7 @@ pub struct Options {
 pub struct Entry {
     /// Its row of the summary: file (as listed), agency, year, status, findings, figures.
     pub row: Row,
-    /// The audit, when the report could be read.
+    /// The audit, when the report could be read and [`Options::keep`] asked for it.
     pub audited: Option<Audited>,
     /// Why it could not be read.
     pub error: Option<String>,
@@ -557,7 +561,7 @@ fn audit_one(path: &Path, shown: &Path, last: Option<&LastYear>, opts: &Options)
     row.diagnostics = audited.diagnostics.clone();
     Entry {
         row,
-        audited: Some(audited),
+        audited: opts.keep.then_some(audited),
         error: None,
     }
 }

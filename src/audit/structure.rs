@@ -3,8 +3,10 @@
 //! signature, and the narrative from the paragraphs under its six section headings. On the way,
 //! what only a document can get wrong: its sections (R-X-1) and its years (R-X-3).
 //!
-//! Paragraphs are named in positions by [`paragraph_ref`], a cell reference that
-//! [`super::locate::Locator`] turns into the words a reader uses (“第12段”).
+//! The text is read line by line: a portal page often holds a whole report in one block with
+//! line breaks (`<br>`), and a heading is a line. Lines are named in positions by
+//! [`paragraph_ref`], a cell reference that [`super::locate::Locator`] turns into the words a
+//! reader uses (“第12段”, “第3段第2行”).
 
 // Cells, bytes and text come from the input: no indexing or slicing that can panic.
 #![deny(clippy::indexing_slicing)]
@@ -28,6 +30,8 @@ const MAX_HEADING_CHARS: usize = 50;
 /// A sub-heading （一）… is at most this long; a longer paragraph opening with （一） is a
 /// sub-heading run into its text when a full stop or colon comes within this many characters.
 const MAX_SUB_HEADING_CHARS: usize = 30;
+/// A title is one short line.
+const MAX_TITLE_CHARS: usize = 60;
 /// The title is among the first paragraphs.
 const TITLE_WITHIN: usize = 8;
 /// The signature is among the last paragraphs.
@@ -35,9 +39,9 @@ const SIGNATURE_WITHIN: usize = 4;
 /// A line naming the agency (above the title, in the signature) is short.
 const MAX_AGENCY_CHARS: usize = 40;
 
-/// The reference of paragraph number `index` (1-based, as [`Paragraph::index`]).
-pub(super) fn paragraph_ref(index: usize) -> CellRef {
-    CellRef::new(PARAGRAPH, index as u32, 0)
+/// The reference of the line at `at` among the document's lines.
+pub(super) fn paragraph_ref(at: usize) -> CellRef {
+    CellRef::new(PARAGRAPH, at as u32, 0)
 }
 
 /// A report read: what it states, and what reading it found.
@@ -71,12 +75,28 @@ struct Heading {
 pub(crate) fn read(doc: Document) -> Reading {
     let source = crate::files::display(&doc.source);
     let meta_title = doc.title;
+    // Every line of every paragraph, with (its line, the paragraph's lines).
     let mut paras: Vec<Paragraph> = Vec::new();
+    let mut lines: Vec<(usize, usize)> = Vec::new();
     let mut sheets = Vec::new();
     let mut grids: Vec<GridInfo> = Vec::new();
     for block in doc.blocks {
         match block {
-            Block::Paragraph(p) => paras.push(p),
+            Block::Paragraph(p) => {
+                let n = p.text.lines().count();
+                if n <= 1 {
+                    lines.push((0, 1));
+                    paras.push(p);
+                    continue;
+                }
+                for (k, line) in p.text.lines().enumerate() {
+                    lines.push((k, n));
+                    paras.push(Paragraph {
+                        text: line.to_string(),
+                        ..p.clone()
+                    });
+                }
+            }
             Block::Table(t) => {
                 grids.push(GridInfo {
                     index: t.index,
@@ -179,8 +199,10 @@ pub(crate) fn read(doc: Document) -> Reading {
     let paragraphs = paras
         .iter()
         .zip(roles)
-        .map(|(p, role)| ParagraphInfo {
+        .zip(lines)
+        .map(|((p, role), (line, of))| ParagraphInfo {
             index: p.index,
+            line: (of > 1).then_some(line + 1),
             page: p.page,
             text: p.text.clone(),
             role,
@@ -316,7 +338,7 @@ impl<'a> Reader<'a> {
     }
 
     fn at(&self, i: usize) -> Option<CellRef> {
-        self.para(i).map(|p| paragraph_ref(p.index))
+        self.para(i).map(|_| paragraph_ref(i))
     }
 
     fn set_role(&mut self, i: usize, role: Role) {
@@ -330,18 +352,33 @@ impl<'a> Reader<'a> {
 
     /// Every paragraph that is a section heading, in document order.
     fn headings(&mut self) -> Vec<Heading> {
-        let found: Vec<Heading> = self
+        let candidates: Vec<(Heading, bool)> = self
             .paras
             .iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                section_heading(p).map(|(section, numeral, alias)| Heading {
-                    at: i,
-                    section,
-                    numeral,
-                    alias,
+                section_heading(p).map(|(section, numeral, alias, bracketed)| {
+                    let h = Heading {
+                        at: i,
+                        section,
+                        numeral,
+                        alias,
+                    };
+                    (h, bracketed)
                 })
             })
+            .collect();
+        // “（二）主动公开政府信息情况” is a sub-heading where a plain heading names 二, and the
+        // heading of 二 (wrongly numbered) where none does.
+        let plain: Vec<usize> = candidates
+            .iter()
+            .filter(|(_, b)| !b)
+            .map(|(h, _)| h.section)
+            .collect();
+        let found: Vec<Heading> = candidates
+            .into_iter()
+            .filter(|(h, bracketed)| !bracketed || !plain.contains(&h.section))
+            .map(|(h, _)| h)
             .collect();
         for h in &found {
             self.set_role(h.at, Role::Heading(h.section));
@@ -542,14 +579,15 @@ impl<'a> Reader<'a> {
     /// agency may stand on the line above), else the file's metadata title.
     fn title(&mut self, front: Range<usize>, meta: Option<&str>) -> Option<TitleFound> {
         let report_key = key(REPORT_TITLE);
-        let end = front.end.max(TITLE_WITHIN.min(self.paras.len()));
-        for i in 0..end.min(TITLE_WITHIN.max(front.end)) {
+        // Among the first paragraphs, before the first heading.
+        for i in 0..front.end.min(TITLE_WITHIN) {
             let Some(p) = self.para(i) else { continue };
-            if p.text.chars().count() > 60 || !key(&p.text).contains(&report_key) {
+            if p.text.chars().count() > MAX_TITLE_CHARS || !key(&p.text).contains(&report_key) {
                 continue;
             }
             self.set_role(i, Role::Title);
-            let Some(t) = reader::title(&p.text) else {
+            let (agency, year) = title_of(&p.text);
+            if year.is_none() {
                 self.findings.push(
                     Diagnostic::error(
                         "R-X-3",
@@ -558,19 +596,13 @@ impl<'a> Reader<'a> {
                     .at(self.at(i))
                     .hint("标题应写作“XX机关XXXX年政府信息公开工作年度报告”。"),
                 );
-                return Some(TitleFound {
-                    at: Some(i),
-                    year: None,
-                    agency: None,
-                    agency_at: None,
-                });
-            };
+            }
             let above = i
                 .checked_sub(1)
                 .and_then(|j| self.para(j).map(|a| (j, a)))
                 .filter(|(_, a)| is_agency_line(&a.text));
-            let (agency, agency_at) = match (t.agency, above) {
-                (Some(a), _) => (Some(agency_name(&a)), Some(i)),
+            let (agency, agency_at) = match (agency, above) {
+                (Some(a), _) => (Some(a), Some(i)),
                 (None, Some((j, a))) => {
                     self.set_role(j, Role::Title);
                     (Some(agency_name(&a.text)), Some(j))
@@ -579,16 +611,19 @@ impl<'a> Reader<'a> {
             };
             return Some(TitleFound {
                 at: Some(i),
-                year: Some(t.year),
+                year,
                 agency,
                 agency_at,
             });
         }
-        let t = meta.and_then(reader::title)?;
+        let (agency, year) = meta
+            .filter(|m| key(m).contains(&report_key))
+            .map(title_of)?;
+        year?;
         Some(TitleFound {
             at: None,
-            year: Some(t.year),
-            agency: t.agency.map(|a| agency_name(&a)),
+            year,
+            agency,
             agency_at: None,
         })
     }
@@ -834,7 +869,7 @@ impl<'a> Reader<'a> {
         let mut pending: Option<(String, CellRef)> = None;
         for i in range {
             let Some(p) = self.para(i) else { continue };
-            let at = paragraph_ref(p.index);
+            let at = paragraph_ref(i);
             match sub_heading(p) {
                 Some((heading, body)) => {
                     if let Some((h, c)) = pending.take() {
@@ -918,28 +953,46 @@ fn numeral_of(heading: &str) -> &str {
     heading.split('、').next().unwrap_or("")
 }
 
-/// A section heading: its section, the numbering written before it, the alias it uses.
-fn section_heading(p: &Paragraph) -> Option<(usize, String, Option<&'static format::Alias>)> {
+/// A section heading: its section, the numbering written before it (“一”, “第一部分”, “（一）”),
+/// the alias it uses, and whether it is numbered in brackets as a sub-heading is (“（二）主动
+/// 公开政府信息情况”: a section only where no plain heading names that section).
+fn section_heading(p: &Paragraph) -> Option<(usize, String, Option<&'static format::Alias>, bool)> {
     let t = p.text.trim();
     if t.contains('\n') || t.chars().count() > MAX_HEADING_CHARS {
         return None;
     }
     let n = label::nfkc(t);
     let n = n.trim_start();
-    // （一）… is a sub-heading, even when its words are a section's.
-    if n.starts_with('(') || n.starts_with('【') {
+    if n.starts_with('【') {
         return None;
     }
-    let section = reader::section_of(t)?;
+    let numerals =
+        |s: &str| -> String { s.chars().take_while(|&c| label::is_numeral(c)).collect() };
+    // 第一部分 总体情况
+    let part = n.strip_prefix('第').and_then(|rest| {
+        let x = numerals(rest);
+        let after = rest.get(x.len()..)?.strip_prefix("部分")?;
+        (!x.is_empty()).then(|| (format!("第{x}部分"), after))
+    });
+    let bracketed = n.starts_with('(');
+    let (numeral, words) = match part {
+        Some((x, after)) => (x, after),
+        None if bracketed => {
+            let rest = n.get(1..).unwrap_or("");
+            let x = numerals(rest);
+            (format!("（{x}）"), n)
+        }
+        None => (numerals(n), n),
+    };
+    let section = reader::section_of(words)?;
     let s = SECTIONS.get(section)?;
-    let numeral: String = n.chars().take_while(|&c| label::is_numeral(c)).collect();
-    let k = key(t);
+    let k = key(words);
     let alias = if k == key(s.heading) {
         None
     } else {
         format::aliases_of(s.heading).find(|a| key(a.text) == k)
     };
-    Some((section, numeral, alias))
+    Some((section, numeral, alias, bracketed))
 }
 
 /// A sub-heading （一）…: its words (numbering and closing punctuation removed) and, when it
@@ -982,6 +1035,52 @@ fn sub_heading(p: &Paragraph) -> Option<(String, Option<String>)> {
     let styled = p.heading.is_some_and(|l| l >= 2);
     (styled && !t.contains('\n') && t.chars().count() <= MAX_SUB_HEADING_CHARS)
         .then(|| (clean(words), None))
+}
+
+/// The agency and the year of a title: “XX局2025年政府信息公开工作年度报告”, also written
+/// “2025年XX局……”, “XX局关于2025年度……”; the agency `None` when it stands on the line above.
+fn title_of(t: &str) -> (Option<String>, Option<i32>) {
+    if let Some(t) = reader::title(t) {
+        return (t.agency.map(|a| agency_name(&a)), Some(t.year));
+    }
+    let n: String = label::nfkc(t)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // The first four digits followed by 年.
+    let mut year = None;
+    let mut cut = String::new();
+    let chars: Vec<char> = n.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let run: String = chars
+            .iter()
+            .skip(i)
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if run.is_empty() {
+            i += 1;
+            continue;
+        }
+        let after = chars.get(i + run.len()).copied();
+        if year.is_none() && run.len() == 4 && after == Some('年') {
+            year = run
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y));
+            let du = chars.get(i + 5).copied() == Some('度');
+            cut = format!("{run}年{}", if du { "度" } else { "" });
+        }
+        i += run.len();
+    }
+    let mut agency = n.replacen(REPORT_TITLE, "", 1);
+    if !cut.is_empty() {
+        agency = agency.replacen(&cut, "", 1);
+    }
+    let agency = agency.replace("关于", "");
+    let agency = agency.trim_matches(|c: char| !c.is_alphanumeric());
+    let agency = (!agency.is_empty()).then(|| agency.to_string());
+    (agency, year)
 }
 
 /// A line that can be an agency's name: short, no sentence, not a date.
@@ -1225,8 +1324,47 @@ mod tests {
     }
 
     #[test]
+    fn lines_of_one_paragraph_are_read_as_lines() {
+        let p = |index: usize, text: &str| {
+            Block::Paragraph(Paragraph {
+                index,
+                ..para(text, None)
+            })
+        };
+        let doc = Document {
+            source: "r.docx".into(),
+            kind: crate::document::Kind::Docx,
+            title: None,
+            blocks: vec![
+                p(1, "示例区教育局\n2025年政府信息公开工作年度报告"),
+                p(2, "一、总体情况\n2024年，本局推进政务公开。"),
+            ],
+        };
+        let r = read(doc);
+        assert_eq!(r.statement.info.agency, "示例区教育局");
+        assert_eq!(r.statement.info.year, Some(2025));
+        let mut d = r
+            .findings
+            .iter()
+            .find(|d| d.message.contains("写的是 2024 年"))
+            .cloned()
+            .unwrap_or_else(|| panic!("{:#?}", r.findings));
+        r.locator.place(&mut d, None);
+        assert_eq!(d.cells, ["第2段第2行“2024年，本局推进政务公开。”"]);
+        let mut d = r
+            .findings
+            .iter()
+            .find(|d| d.message.contains("缺少第二部分"))
+            .cloned()
+            .unwrap_or_else(|| panic!("{:#?}", r.findings));
+        r.locator.place(&mut d, None);
+        assert_eq!(d.cells, ["章节标题“一、总体情况”（第2段第1行）"]);
+    }
+
+    #[test]
     fn section_headings_by_their_words_not_sub_headings() {
-        let h = |t: &str| section_heading(&para(t, None)).map(|(s, n, a)| (s, n, a.is_some()));
+        let h =
+            |t: &str| section_heading(&para(t, None)).map(|(s, n, a, b)| (s, n, a.is_some() || b));
         assert_eq!(h("一、总体情况"), Some((0, "一".into(), false)));
         assert_eq!(
             h("四、政府信息公开行政复议、行政诉讼情况"),
@@ -1238,7 +1376,15 @@ mod tests {
         );
         assert_eq!(h("总体情况"), Some((0, String::new(), false)));
         assert_eq!(h("2.主动公开政府信息情况"), Some((1, "2".into(), false)));
-        assert_eq!(h("（二）主动公开政府信息情况"), None);
+        assert_eq!(
+            h("（二）主动公开政府信息情况"),
+            Some((1, "（二）".into(), true))
+        );
+        assert_eq!(
+            h("第三部分 收到和处理政府信息公开申请情况"),
+            Some((2, "第三部分".into(), false))
+        );
+        assert_eq!(h("（一）主动公开"), None);
         assert_eq!(h("一、总体情况。本年度，我局……".repeat(3).as_str()), None);
     }
 
@@ -1257,6 +1403,29 @@ mod tests {
         assert_eq!(
             sub_heading(&para("监督保障", Some(2))),
             Some(("监督保障".into(), None))
+        );
+    }
+
+    #[test]
+    fn titles_in_their_usual_forms() {
+        let t = |s: &str| title_of(s);
+        let agency = |a: &str| Some(a.to_string());
+        assert_eq!(
+            t("示例区教育局2025年政府信息公开工作年度报告"),
+            (agency("示例区教育局"), Some(2025))
+        );
+        assert_eq!(
+            t("2025年度示例区教育局政府信息公开工作年度报告"),
+            (agency("示例区教育局"), Some(2025))
+        );
+        assert_eq!(
+            t("示例区教育局关于2025年政府信息公开工作年度报告"),
+            (agency("示例区教育局"), Some(2025))
+        );
+        assert_eq!(t("2025年政府信息公开工作年度报告"), (None, Some(2025)));
+        assert_eq!(
+            t("示例区教育局政府信息公开工作年度报告"),
+            (agency("示例区教育局"), None)
         );
     }
 
