@@ -13,21 +13,15 @@
 
 mod common;
 
-use common::{median, peak_mb, seconds, statement, Rng};
+use common::{env_number, median, peak_mb, seconds, statement, Rng};
 use report_gen::workbook::Limits;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::var("BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let n = env_number("BENCH_N", 1000);
+    let runs = env_number("BENCH_RUNS", 3);
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_report-gen"));
     let tmp = match std::env::var_os("BENCH_DIR") {
         Some(dir) => tempfile::tempdir_in(dir),

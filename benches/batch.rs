@@ -18,20 +18,14 @@
 
 mod common;
 
-use common::{median, peak_mb, seconds, statement, Rng};
+use common::{env_number, median, peak_mb, seconds, statement, Rng};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::var("BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let n = env_number("BENCH_N", 1000);
+    let runs = env_number("BENCH_RUNS", 3);
     // BENCH_BIN times another build (a copy of an older binary, to compare builds run by run).
     let bin = std::env::var_os("BENCH_BIN").map_or_else(
         || PathBuf::from(env!("CARGO_BIN_EXE_report-gen")),
@@ -113,11 +107,7 @@ fn main() {
             peak.map_or("unknown".to_string(), |p| format!("{p:.0} MB"))
         );
     }
-    let pdf_n: usize = std::env::var("BENCH_PDF")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200)
-        .min(n);
+    let pdf_n = env_number("BENCH_PDF", 200).min(n);
     if pdf_n > 0 {
         pdf_stage(&bin, &root, &input, pdf_n, runs, &mut outputs);
     }

@@ -187,6 +187,9 @@ struct AuditArgs {
     /// 写出审查结果汇总表（.xlsx）：每份报告一行，另有一张表列出全部问题。
     #[arg(short, long, value_name = "审查结果.xlsx")]
     output: Option<PathBuf>,
+    /// 列出每个数字在报告中的位置（合计类数字注明由计算得出）；只审查一份报告时有效。
+    #[arg(long)]
+    cells: bool,
     /// 同时审查的文件数（默认为 CPU 核数）。
     #[arg(long, value_name = "N", value_parser = jobs)]
     jobs: Option<u16>,
@@ -397,7 +400,9 @@ struct AuditJson<'a> {
     errors: usize,
     warnings: usize,
     diagnostics: &'a [Diagnostic],
-    figures: &'a [audit::Figure],
+    figures: Option<report_gen::figures::ById<'a>>,
+    /// Every figure with where it was found in the report.
+    cells: Option<&'a [report_gen::statement::Source]>,
 }
 
 impl<'a> AuditJson<'a> {
@@ -417,7 +422,8 @@ impl<'a> AuditJson<'a> {
             errors,
             warnings,
             diagnostics: &e.row.diagnostics,
-            figures: a.map_or(&[], |a| a.figures.as_slice()),
+            figures: a.map(|a| a.statement.figures.by_id()),
+            cells: a.map(|a| a.figures.as_slice()),
         }
     }
 }
@@ -460,6 +466,9 @@ fn audit_command(a: &AuditArgs) -> Result<u8> {
                         let year = st.info.year.map_or(String::new(), |y| format!(" {y} 年度"));
                         outln!("{}：{}{year}", files::display(&e.row.file), st.info.agency);
                         crate::console::out(&diagnostics::render_text(&au.diagnostics));
+                        if a.cells {
+                            crate::console::out(&sources_table(&au.figures));
+                        }
                     }
                     None => errln!("错误：{}", e.error.as_deref().unwrap_or_default()),
                 }

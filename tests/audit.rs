@@ -84,7 +84,7 @@ fn with_id<'a>(a: &'a Audited, id: &str) -> Vec<&'a report_gen::diagnostics::Dia
     a.diagnostics.iter().filter(|d| d.id == id).collect()
 }
 
-/// Every figure of the three tables read, each the statement's (totals as printed).
+/// Every figure of the three tables read, each the statement's, totals as printed too.
 fn assert_figures(a: &Audited, st: &Statement) {
     assert_eq!(
         a.figures.len(),
@@ -96,13 +96,17 @@ fn assert_figures(a: &Audited, st: &Statement) {
         let id = format::all_cells()
             .find(|c| c.key() == f.id)
             .unwrap_or_else(|| panic!("unknown id {}", f.id));
-        assert_eq!(
-            f.value.map(|v| v.to_string()),
-            Some(st.figures.get(id).to_string()),
-            "{}: {}",
+        let want = st.figures.get(id);
+        assert_eq!(f.value, want, "{}: {}", a.source.display(), f.id);
+        assert!(
+            f.cell.is_some(),
+            "{}: {} not found",
             a.source.display(),
             f.id
         );
+        if id.is_total() {
+            assert_eq!(f.written, Some(st.figures.count(id)), "{}", f.id);
+        }
     }
 }
 
@@ -339,17 +343,21 @@ fn audit_prints_like_check_and_json_gives_every_figure_with_its_position() {
     assert_eq!(v["agency"], "示例区人民政府");
     assert_eq!(v["year"], 2025);
     assert_eq!(v["errors"], 0);
-    let figures = v["figures"].as_array().expect("figures");
-    assert_eq!(figures.len(), format::all_cells().count());
+    assert_eq!(
+        v["figures"]["t3"]["partial"]["business"],
+        c.statement.figures.count(CellId::T3(format::T3_PARTIAL, 1))
+    );
+    let cells = v["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), format::all_cells().count());
     let find = |id: &str| {
-        figures
+        cells
             .iter()
             .find(|f| f["id"] == id)
             .unwrap_or_else(|| panic!("{id}"))
     };
     let partial = find("t3.partial.business");
     assert_eq!(
-        partial["position"],
+        partial["cell"],
         "表三 第7行「（二）部分公开」「商业企业」列"
     );
     assert_eq!(
@@ -357,20 +365,34 @@ fn audit_prints_like_check_and_json_gives_every_figure_with_its_position() {
         c.statement.figures.count(CellId::T3(format::T3_PARTIAL, 1))
     );
     assert_eq!(
-        find("t3.new.natural_person")["position"],
+        find("t3.new.natural_person")["cell"],
         "表三 第4行「一、本年新收政府信息公开申请数量」「自然人」列"
     );
     assert_eq!(
-        find("t4.review.upheld")["position"],
+        find("t4.review.upheld")["cell"],
         "表四 第4行「行政复议」「结果维持」列"
     );
+    let licensing = find("t2.licensing");
     assert_eq!(
-        find("t2.licensing")["position"],
+        licensing["cell"],
         "表二 第7行「行政许可」「本年处理决定数量」列"
     );
+    assert_eq!(licensing["value"], c.statement.figures.count(CellId::T2(6)));
+    // A total: computed, and as printed.
+    let total = find("t3.results_total.total");
+    assert_eq!(total["computed"], true);
     assert_eq!(
-        find("t2.licensing")["value"],
-        c.statement.figures.count(CellId::T2(6))
+        total["written"],
+        c.statement
+            .figures
+            .count(CellId::T3(T3_RESULTS_TOTAL, T3_TOTAL_COL))
+    );
+    // --cells: the same as a table.
+    let (code, out, _) = run(dir.cmd().args(["audit", "年报.docx", "--cells"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("表三 第7行「（二）部分公开」「商业企业」列"),
+        "{out}"
     );
 }
 

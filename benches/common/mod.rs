@@ -147,3 +147,11 @@ pub fn peak_mb(bin: &Path, args: &[&str]) -> Option<f64> {
         .ok()?;
     Some(kb / 1024.0)
 }
+
+/// A number from the environment (`BENCH_N=200`), or `default`.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -65,8 +65,6 @@ pub(crate) struct Locator {
     /// Tables spread over several of the document's tables (the position then says which).
     split: [bool; 3],
     figures: HashMap<Pos, CellId>,
-    /// Where each figure was found.
-    at: std::collections::BTreeMap<CellId, Pos>,
     /// The document's lines, in order (a paragraph reference names one by its place here).
     paragraphs: Vec<ParagraphInfo>,
     /// The lines that name each section's parts (one per part).
@@ -122,21 +120,10 @@ impl Locator {
             grids,
             split,
             figures: found.at.iter().map(|(&id, &pos)| (pos, id)).collect(),
-            at: found.at.clone(),
             paragraphs,
             section_parts,
             headings,
         }
-    }
-
-    /// Where a figure was found.
-    pub(crate) fn found(&self, id: CellId) -> Option<Pos> {
-        self.at.get(&id).copied()
-    }
-
-    /// The position of a figure found at `pos`.
-    pub(crate) fn figure(&self, pos: Pos) -> String {
-        self.table_cell(pos.sheet, pos.row, pos.col)
     }
 
     fn paragraph(&self, at: usize) -> Option<&ParagraphInfo> {

@@ -24,14 +24,12 @@ use crate::checks;
 use crate::diagnostics::{self, Diagnostic};
 use crate::document::{self, Kind};
 use crate::error::{Error, Result};
-use crate::figures::Number;
 use crate::files::{self, FileId};
 use crate::format::{SECTIONS, TABLE_NAMES};
 use crate::output::{self, Inputs, Target};
-use crate::statement::{Narrative, Statement};
+use crate::statement::{Narrative, Source, Statement};
 use crate::workbook::Limits;
 use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -48,20 +46,6 @@ pub const EXTENSIONS: [&str; 10] = [
 /// The default name of the summary workbook.
 pub const SUMMARY: &str = "审查结果.xlsx";
 
-/// A figure found in the report, where its reader finds it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Figure {
-    /// The stable id (`t3.partial.business`).
-    pub id: String,
-    /// The figure as office staff name it: 表三「（二）部分公开……」「商业企业」.
-    pub name: String,
-    /// The value printed (for a total, as printed, not as computed); `None` when the cell
-    /// does not read as a number.
-    pub value: Option<Number>,
-    /// Where it is: 表三 第7行「（二）部分公开」「商业企业」列.
-    pub position: String,
-}
-
 /// A report audited.
 #[derive(Debug, Clone)]
 pub struct Audited {
@@ -73,8 +57,10 @@ pub struct Audited {
     pub statement: Statement,
     /// Every finding, positions named as the report's reader finds them.
     pub diagnostics: Vec<Diagnostic>,
-    /// Every figure found, in the format's order.
-    pub figures: Vec<Figure>,
+    /// Every figure of the three tables with where it was found in the report (as
+    /// [`Statement::sources`], positions named as its reader finds them; none for a figure
+    /// not found), in the format's order.
+    pub figures: Vec<Source>,
 }
 
 impl Audited {
@@ -165,35 +151,16 @@ fn check(reading: Reading, source: PathBuf, kind: Kind, previous: Option<&Previo
     }
 }
 
-/// Every figure found, with its value as printed and its position.
-fn figures(reading: &Reading) -> Vec<Figure> {
-    let st = &reading.statement;
-    // Cells that do not read as a number (R-T3-5 …) have no value.
-    let unreadable: Vec<&String> = reading
-        .findings
-        .iter()
-        .filter(|d| d.is_error())
-        .flat_map(|d| &d.cells)
-        .collect();
-    crate::format::all_cells()
-        .filter_map(|id| {
-            let pos = reading.locator.found(id)?;
-            let cell = st.cells.get(&id).map(ToString::to_string);
-            let value = if id.is_total() {
-                st.written.get(&id).map(|&n| Number::Count(n))
-            } else if cell.is_some_and(|c| unreadable.contains(&&c)) {
-                None
-            } else {
-                Some(st.figures.get(id))
-            };
-            Some(Figure {
-                id: id.key(),
-                name: id.describe(),
-                value,
-                position: reading.locator.figure(pos),
-            })
-        })
-        .collect()
+/// Every figure with where it was found, named as the report's reader finds it.
+fn figures(reading: &Reading) -> Vec<Source> {
+    let mut sources = reading.statement.sources();
+    for s in &mut sources {
+        s.cell = s
+            .cell
+            .as_deref()
+            .map(|c| reading.locator.name(c).unwrap_or_else(|| c.to_string()));
+    }
+    sources
 }
 
 /// Whether a finding of the checks stands on figures that can be used: the rules of a table

@@ -580,18 +580,34 @@ impl<'a> Reader<'a> {
     fn title(&mut self, front: Range<usize>, meta: Option<&str>) -> Option<TitleFound> {
         let report_key = key(REPORT_TITLE);
         // Among the first paragraphs, before the first heading.
-        for i in 0..front.end.min(TITLE_WITHIN) {
+        let end = front.end.min(TITLE_WITHIN);
+        for i in 0..end {
             let Some(p) = self.para(i) else { continue };
-            if p.text.chars().count() > MAX_TITLE_CHARS || !key(&p.text).contains(&report_key) {
+            let short = |t: &str| t.chars().count() <= MAX_TITLE_CHARS;
+            // A long title wraps; in a PDF its lines are paragraphs of their own.
+            let next = self
+                .para(i + 1)
+                .filter(|n| i + 1 < end && short(&n.text) && !n.text.contains('。'));
+            let text = if short(&p.text) && key(&p.text).contains(&report_key) {
+                p.text.clone()
+            } else if let Some(n) = next.filter(|n| {
+                // Not the agency line above a title line.
+                !key(&n.text).contains(&report_key)
+                    && short(&p.text)
+                    && key(&format!("{}{}", p.text, n.text)).contains(&report_key)
+            }) {
+                self.set_role(i + 1, Role::Title);
+                format!("{}{}", p.text, n.text)
+            } else {
                 continue;
-            }
+            };
             self.set_role(i, Role::Title);
-            let (agency, year) = title_of(&p.text);
+            let (agency, year) = title_of(&text);
             if year.is_none() {
                 self.findings.push(
                     Diagnostic::error(
                         "R-X-3",
-                        format!("标题“{}”中没有四位数字的报告年度。", p.text),
+                        format!("标题“{text}”中没有四位数字的报告年度。"),
                     )
                     .at(self.at(i))
                     .hint("标题应写作“XX机关XXXX年政府信息公开工作年度报告”。"),
@@ -1427,6 +1443,30 @@ mod tests {
             t("示例区教育局政府信息公开工作年度报告"),
             (agency("示例区教育局"), None)
         );
+    }
+
+    #[test]
+    fn a_title_wrapped_over_two_lines_is_one_title() {
+        let p = |index: usize, text: &str| {
+            Block::Paragraph(Paragraph {
+                index,
+                ..para(text, None)
+            })
+        };
+        let doc = Document {
+            source: "r.pdf".into(),
+            kind: crate::document::Kind::Pdf,
+            title: None,
+            blocks: vec![
+                p(1, "示例市示例区示例街道办事处2025年政府信息公开工作"),
+                p(2, "年度报告"),
+                p(3, "报告中所列数据统计期限为2025年1月1日至12月31日。"),
+            ],
+        };
+        let r = read(doc);
+        assert_eq!(r.statement.info.agency, "示例市示例区示例街道办事处");
+        assert_eq!(r.statement.info.year, Some(2025));
+        assert!(!r.findings.iter().any(|d| d.id == "R-X-3"), "{:#?}", r.findings);
     }
 
     #[test]
