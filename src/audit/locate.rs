@@ -210,8 +210,8 @@ impl Locator {
 
     /// Names every position of a finding as its reader finds it: its cells, and cell
     /// references in its message. Cells marked “（`source`）” are last year's, named by
-    /// `previous`. A finding about a whole section (all its paragraphs, or none named but its
-    /// heading quoted) is placed at the section's heading.
+    /// `previous`. A finding about a whole section (naming all its paragraphs, several or the
+    /// section's heading; or none but quoting the heading) is placed at the section's heading.
     pub(crate) fn place(&self, d: &mut Diagnostic, previous: Option<(&str, &Locator)>) {
         if self.document {
             d.message = self.in_text(&d.message);
@@ -230,7 +230,12 @@ impl Locator {
             named.sort_unstable();
             named.dedup();
             let parts = self.section_parts.get(s).cloned().unwrap_or_default();
-            if named.len() >= 2 && named == parts {
+            // One paragraph is the section only when the finding names the section.
+            let about = named.len() >= 2
+                || SECTIONS
+                    .get(s)
+                    .is_some_and(|x| d.message.contains(x.heading));
+            if about && named == parts {
                 whole.push(s);
             }
         }

@@ -178,9 +178,6 @@ pub(crate) fn read(doc: Document) -> Reading {
             .hint("年度报告须以表格形式报告主动公开、依申请公开和行政复议、行政诉讼情况（2021 年报格式第二、三、四部分）。"),
         );
     }
-    for g in grids.iter_mut() {
-        g.table = None;
-    }
     attribute_grids(&found, &mut grids);
     let usable = usable(&found, &grids);
     r.findings.extend(found.diagnostics.iter().cloned());
