@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::files::{self, FileId};
 use crate::format::{SECTIONS, TABLE_NAMES};
 use crate::output::{self, Inputs, Target};
-use crate::statement::{Narrative, Source, Statement};
+use crate::statement::{Source, Statement};
 use crate::workbook::Limits;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -121,44 +121,48 @@ pub fn audit_document(doc: document::Document, previous: Option<&Previous>) -> A
 /// Runs every check on a report read, and names the positions.
 fn check(reading: Reading, source: PathBuf, kind: Kind, previous: Option<&Previous>) -> Audited {
     let prev = previous.map(|p| &p.reading);
-    let mut diagnostics = reading.findings.clone();
-    let st = &reading.statement;
-    let mut rules = checks::run(st, prev.map(|p| &p.statement));
+    let Reading {
+        statement,
+        lead,
+        usable: ok,
+        mut findings,
+        locator,
+    } = reading;
+    let mut rules = checks::run(&statement, prev.map(|p| &p.statement));
     // The sentences before the tables state figures too (“本年度新收政府信息公开申请393件”).
-    let mut lead = Statement {
-        figures: st.figures.clone(),
-        narrative: Narrative::default(),
+    let mut before_tables = Statement {
+        figures: statement.figures.clone(),
         ..Statement::default()
     };
-    if let Some(slot) = lead.narrative.sections.get_mut(SECTIONS.len() - 1) {
-        *slot = reading.lead.clone();
+    if let Some(slot) = before_tables.narrative.sections.get_mut(SECTIONS.len() - 1) {
+        *slot = lead;
     }
-    checks::narrative_figures(&lead, &mut rules);
-    rules.retain(|d| usable(d, &reading.usable, prev.map(|p| &p.usable)));
-    diagnostics.extend(rules);
+    checks::narrative_figures(&before_tables, &mut rules);
+    rules.retain(|d| usable(d, &ok, prev.map(|p| &p.usable)));
+    findings.extend(rules);
     let previous_source = prev.map(|p| (p.statement.source.as_str(), &p.locator));
-    for d in &mut diagnostics {
+    for d in &mut findings {
         for_documents(d);
-        reading.locator.place(d, previous_source);
+        locator.place(d, previous_source);
     }
-    let figures = figures(&reading);
+    let figures = figures(&statement, &locator);
     Audited {
         source,
         kind,
-        statement: reading.statement,
-        diagnostics,
+        statement,
+        diagnostics: findings,
         figures,
     }
 }
 
 /// Every figure with where it was found, named as the report's reader finds it.
-fn figures(reading: &Reading) -> Vec<Source> {
-    let mut sources = reading.statement.sources();
+fn figures(st: &Statement, locator: &locate::Locator) -> Vec<Source> {
+    let mut sources = st.sources();
     for s in &mut sources {
         s.cell = s
             .cell
             .as_deref()
-            .map(|c| reading.locator.name(c).unwrap_or_else(|| c.to_string()));
+            .map(|c| locator.name(c).unwrap_or_else(|| c.to_string()));
     }
     sources
 }

@@ -602,12 +602,9 @@ impl<'a> Reader<'a> {
             let (agency, year) = title_of(&text);
             if year.is_none() {
                 self.findings.push(
-                    Diagnostic::error(
-                        "R-X-3",
-                        format!("标题“{text}”中没有四位数字的报告年度。"),
-                    )
-                    .at(self.at(i))
-                    .hint("标题应写作“XX机关XXXX年政府信息公开工作年度报告”。"),
+                    Diagnostic::error("R-X-3", format!("标题“{text}”中没有四位数字的报告年度。"))
+                        .at(self.at(i))
+                        .hint("标题应写作“XX机关XXXX年政府信息公开工作年度报告”。"),
                 );
             }
             let above = i
@@ -848,27 +845,31 @@ impl<'a> Reader<'a> {
         let Some(parts) = self.st.narrative.sections.get(format::SECTION_OTHER) else {
             return;
         };
-        let mut found: Vec<(&'static str, CellRef)> = Vec::new();
-        let info = &mut self.st.info;
+        let (mut notices, mut amount, mut collected) = (None, None, None);
         for part in parts {
             for text in &part.paragraphs {
                 let n = label::nfkc(text);
-                if let Some(x) = number_after(&n, "收费通知", &["件", "份"]) {
-                    info.fee_notices = x as u64;
-                    found.extend(part.cell.clone().map(|c| ("fee_notices", c)));
-                }
-                if let Some(x) = number_after(&n, "总金额", &["元"]) {
-                    info.fee_notice_amount = x;
-                    found.extend(part.cell.clone().map(|c| ("fee_notice_amount", c)));
-                }
-                if let Some(x) = number_after(&n, "实际收取", &["元"]) {
-                    info.fee_collected = x;
-                    found.extend(part.cell.clone().map(|c| ("fee_collected", c)));
-                }
+                let at = || part.cell.clone();
+                notices =
+                    notices.or(number_after(&n, "收费通知", &["件", "份"]).map(|x| (x, at())));
+                amount = amount.or(number_after(&n, "总金额", &["元"]).map(|x| (x, at())));
+                collected = collected.or(number_after(&n, "实际收取", &["元"]).map(|x| (x, at())));
             }
         }
-        for (id, c) in found {
-            self.st.info_cells.insert(id, c);
+        // Only what the report states as the format's statement does: an amount without the
+        // notices, or a sum collected without the amount noticed, is not compared (R-T3-8
+        // would otherwise find a “0” the report never wrote).
+        let Some((n, at)) = notices else { return };
+        self.st.info.fee_notices = n as u64;
+        self.st.info_cells.extend(at.map(|c| ("fee_notices", c)));
+        let Some((x, at)) = amount else { return };
+        self.st.info.fee_notice_amount = x;
+        self.st
+            .info_cells
+            .extend(at.map(|c| ("fee_notice_amount", c)));
+        if let Some((y, at)) = collected {
+            self.st.info.fee_collected = y;
+            self.st.info_cells.extend(at.map(|c| ("fee_collected", c)));
         }
     }
 
@@ -1463,7 +1464,11 @@ mod tests {
         let r = read(doc);
         assert_eq!(r.statement.info.agency, "示例市示例区示例街道办事处");
         assert_eq!(r.statement.info.year, Some(2025));
-        assert!(!r.findings.iter().any(|d| d.id == "R-X-3"), "{:#?}", r.findings);
+        assert!(
+            !r.findings.iter().any(|d| d.id == "R-X-3"),
+            "{:#?}",
+            r.findings
+        );
     }
 
     #[test]
@@ -1531,6 +1536,33 @@ mod tests {
         assert_eq!(sentence_year("本年度，我局……2024年……"), None);
         assert_eq!(sentence_year("2024年度报告提出的问题已全部整改。"), None);
         assert_eq!(sentence_year("2024年度，全局共……"), Some(2024));
+    }
+
+    #[test]
+    fn fees_are_taken_only_as_the_format_states_them() {
+        let p = |index: usize, text: &str| {
+            Block::Paragraph(Paragraph {
+                index,
+                ..para(text, None)
+            })
+        };
+        let doc = |six: &str| Document {
+            source: "r.docx".into(),
+            kind: crate::document::Kind::Docx,
+            title: None,
+            blocks: vec![p(1, "六、其他需要报告的事项"), p(2, six)],
+        };
+        // A sum collected without the notices' amount: not compared (no “0” to exceed).
+        let r = read(doc("本年度实际收取信息处理费200元。"));
+        assert_eq!(r.statement.info.fee_collected, 0.0);
+        let r = read(doc(
+            "本年度发出收费通知6件，总金额1800元；实际收取信息处理费1200元。",
+        ));
+        let info = &r.statement.info;
+        assert_eq!(
+            (info.fee_notices, info.fee_notice_amount, info.fee_collected),
+            (6, 1800.0, 1200.0)
+        );
     }
 
     #[test]
