@@ -261,6 +261,19 @@ fn has_extension(path: &Path, list: &[&str]) -> bool {
 /// but has a workbook's name (a FIFO called x.xlsx) is a workbook here: reading it refuses it,
 /// by name. Only `dir` itself must be readable.
 pub fn discover(dir: &Path, skip: Option<&Path>) -> Result<Found> {
+    discover_files(dir, skip, &EXTENSIONS, &|ext| {
+        format!("不是统计表文件（{ext}；读取 .xlsx、.xlsm、.xls、.et、.ods 工作簿）")
+    })
+}
+
+/// [`discover`] for files with one of `extensions` (case-insensitive); any other file is
+/// skipped with the reason `other` gives for its extension (“扩展名 .txt”, “没有扩展名”).
+pub fn discover_files(
+    dir: &Path,
+    skip: Option<&Path>,
+    extensions: &[&str],
+    other: &dyn Fn(&str) -> String,
+) -> Result<Found> {
     let skip = skip.and_then(FileId::of);
     let mut found = Found::default();
     let mut candidates: Vec<(PathBuf, Option<FileId>)> = Vec::new();
@@ -326,14 +339,12 @@ pub fn discover(dir: &Path, skip: Option<&Path>) -> Result<Found> {
                 }
                 continue;
             }
-            if !has_extension(&path, &EXTENSIONS) {
+            if !has_extension(&path, extensions) {
                 let ext = path
                     .extension()
                     .map(|e| format!("扩展名 .{}", e.to_string_lossy()))
                     .unwrap_or_else(|| "没有扩展名".into());
-                skipped(format!(
-                    "不是统计表文件（{ext}；读取 .xlsx、.xlsm、.xls、.et、.ods 工作簿）"
-                ));
+                skipped(other(&ext));
                 continue;
             }
             candidates.push((path, id));
@@ -782,6 +793,23 @@ fn last_year(
     Ok(map)
 }
 
+/// Last year's statement of this agency among `previous` (by [`agency_key`]): the one of the
+/// year before, else any (which the checks then refuse to compare, saying so).
+/// `of` gives the statement of an entry (a workbook's, or a report's for `audit`).
+pub fn last_year_of<'a, T>(
+    statement: &Statement,
+    previous: &'a BTreeMap<String, Vec<T>>,
+    of: impl Fn(&T) -> &Statement,
+) -> Option<&'a T> {
+    previous
+        .get(&agency_key(&statement.info.agency))
+        .and_then(|all| {
+            all.iter()
+                .find(|p| checks::previous_year(statement, of(p)).is_ok())
+                .or_else(|| all.first())
+        })
+}
+
 fn check_one(
     opts: &Options,
     path: &Path,
@@ -804,15 +832,7 @@ fn check_one(
             return (row, None);
         }
     };
-    // Last year's workbook of this agency: the one of the year before, else any (which the
-    // checks then refuse to compare, saying so).
-    let prev = previous
-        .and_then(|m| m.get(&agency_key(&statement.info.agency)))
-        .and_then(|all| {
-            all.iter()
-                .find(|p| checks::previous_year(&statement, p).is_ok())
-                .or_else(|| all.first())
-        });
+    let prev = previous.and_then(|m| last_year_of(&statement, m, |s| s));
     let compared = checks::compared(&statement, prev);
     let mut diagnostics = checks::all(&statement, prev);
     if previous.is_some() && prev.is_none() {

@@ -28,7 +28,7 @@ use crate::format::{
 use crate::statement::{AgencyType, Statement};
 
 /// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 52] = [
+pub const RULES: [(&str, &str); 53] = [
     (
         "R-T3-1",
         "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
@@ -67,6 +67,10 @@ pub const RULES: [(&str, &str); 52] = [
     ),
     ("R-T2-4", "行政事业性收费的数额合理（单位是万元，不是元）"),
     ("R-T2-5", "只有有规章制定权的机关填写规章"),
+    (
+        "R-X-1",
+        "报告包括六个部分，顺序和标题与 2021 年报格式一致，前言所列各部分与正文一致（审查已发布的报告时）",
+    ),
     ("R-X-2", "统计表是 2021 年格式，不是 2019 年试行格式"),
     (
         "R-X-3",
@@ -678,7 +682,16 @@ const CLAIMS: [Claim; 11] = [
     Claim {
         words: &["行政诉讼"],
         what: "表四「行政诉讼」两项总计之和",
-        values: |f| vec![litigation(f)],
+        // A sentence per kind of suit (“未经复议被直接提起行政诉讼6件”) states one group's.
+        values: |f| {
+            let mut v = vec![litigation(f)];
+            v.extend(
+                (0..format::T4_GROUPS.len())
+                    .filter(|&g| g != format::T4_REVIEW)
+                    .map(|g| f.count(CellId::T4(g, format::T4_TOTAL))),
+            );
+            v
+        },
     },
     Claim {
         words: &[
@@ -746,8 +759,9 @@ pub fn litigation(f: &crate::figures::Figures) -> u64 {
         .sum()
 }
 
-/// R-X-4: figures the agency's own text states must agree with the tables.
-fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
+/// R-X-4: figures the agency's own text states must agree with the tables. Public for `audit`,
+/// which also checks the sentences a published report puts before its tables.
+pub fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
     let f = &st.figures;
     for (part, paragraph) in st.narrative.paragraphs() {
         for sentence in paragraph.split_inclusive(['。', '；', '！', '？']) {
@@ -952,6 +966,8 @@ mod tests {
             include_str!("cli.rs"),
             include_str!("batch.rs"),
             include_str!("workbook.rs"),
+            include_str!("audit/mod.rs"),
+            include_str!("audit/structure.rs"),
         ];
         for src in sources {
             for (i, _) in src.match_indices("Diagnostic::") {

@@ -7,6 +7,7 @@
 use crate::console::{errln, outln};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use report_gen::audit::{self, Entry};
 use report_gen::diagnostics::{self, Diagnostic};
 use report_gen::error::{Error, Result};
 use report_gen::files;
@@ -45,6 +46,8 @@ enum Command {
     Check(CheckArgs),
     /// 批量处理一个文件夹中各机关的统计表：逐一核对、生成报告和附表，并写出汇总表。
     Batch(BatchArgs),
+    /// 审查已发布的年度报告（Word .docx、网页 .html、PDF）：核对统计表、六个部分、年度和正文中的数字。
+    Audit(AuditArgs),
 }
 
 /// The main form: the Word report (and the Excel appendix).
@@ -170,6 +173,30 @@ struct CheckArgs {
     limits: LimitArgs,
 }
 
+#[derive(Debug, Args)]
+struct AuditArgs {
+    /// 要审查的报告（.docx、.html、.pdf）或存放报告的文件夹（含子文件夹），可给出多个。
+    #[arg(required = true, value_name = "REPORTS")]
+    inputs: Vec<PathBuf>,
+    /// 上一年度的报告或统计表，用于核对上年结转（R-T3-6）和是否照抄上年（R-X-5）；审查文件夹时可给出上一年度的文件夹，按机关名称匹配。
+    #[arg(long, value_name = "LAST")]
+    previous: Option<PathBuf>,
+    /// 输出格式：text（给人看）或 json（给程序用）。
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+    /// 写出审查结果汇总表（.xlsx）：每份报告一行，另有一张表列出全部问题。
+    #[arg(short, long, value_name = "审查结果.xlsx")]
+    output: Option<PathBuf>,
+    /// 列出每个数字在报告中的位置（合计类数字注明由计算得出）；只审查一份报告时有效。
+    #[arg(long)]
+    cells: bool,
+    /// 同时审查的文件数（默认为 CPU 核数）。
+    #[arg(long, value_name = "N", value_parser = jobs)]
+    jobs: Option<u16>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     Text,
@@ -206,6 +233,10 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Init(a)) => finish(init_command(&a)),
         Some(Command::Check(a)) => check_command(&a),
         Some(Command::Batch(a)) => match batch_command(&a) {
+            Ok(code) => code,
+            Err(e) => finish(Err(e)),
+        },
+        Some(Command::Audit(a)) => match audit_command(&a) {
             Ok(code) => code,
             Err(e) => finish(Err(e)),
         },
@@ -352,6 +383,138 @@ fn sources_table(sources: &[report_gen::statement::Source]) -> String {
         ));
     }
     out
+}
+
+/// What `audit --format json` prints for one report.
+#[derive(Serialize)]
+struct AuditJson<'a> {
+    file: String,
+    /// docx, html or pdf.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    agency: Option<&'a str>,
+    year: Option<i32>,
+    /// Why the report could not be read, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+    figures: Option<report_gen::figures::ById<'a>>,
+    /// Every figure with where it was found in the report.
+    cells: Option<&'a [report_gen::statement::Source]>,
+}
+
+impl<'a> AuditJson<'a> {
+    fn of(e: &'a audit::Entry) -> Self {
+        let (errors, warnings) = diagnostics::counts(&e.row.diagnostics);
+        let a = e.audited.as_ref();
+        AuditJson {
+            file: files::display(&e.row.file),
+            kind: a.map(|a| match a.kind {
+                report_gen::document::Kind::Docx => "docx",
+                report_gen::document::Kind::Html => "html",
+                report_gen::document::Kind::Pdf => "pdf",
+            }),
+            agency: a.map(|a| a.statement.info.agency.as_str()),
+            year: a.and_then(|a| a.statement.info.year),
+            error: e.error.clone(),
+            errors,
+            warnings,
+            diagnostics: &e.row.diagnostics,
+            figures: a.map(|a| a.statement.figures.by_id()),
+            cells: a.map(|a| a.figures.as_slice()),
+        }
+    }
+}
+
+/// One report named: its findings as `check` prints them. Several, or a folder: progress, one
+/// line per report, the closing line; with `-o` the summary workbook.
+fn audit_command(a: &AuditArgs) -> Result<u8> {
+    let jobs = a
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let single = matches!(a.inputs.as_slice(), [one] if !one.is_dir());
+    let opts = audit::Options {
+        inputs: a.inputs.clone(),
+        previous: a.previous.clone(),
+        jobs,
+        limits: a.limits.limits(),
+        output: a.output.clone(),
+        keep: single || a.format == OutputFormat::Json,
+    };
+    let outcome = if single {
+        audit::run(&opts, &batch::Quiet)?
+    } else {
+        audit::run(&opts, &Console::new())?
+    };
+    match (single, a.format) {
+        (_, OutputFormat::Json) => {
+            let all: Vec<AuditJson> = outcome.entries.iter().map(AuditJson::of).collect();
+            let text = match all.as_slice() {
+                [one] if single => serde_json::to_string_pretty(one),
+                _ => serde_json::to_string_pretty(&all),
+            };
+            outln!("{}", text.unwrap_or_default());
+        }
+        (true, OutputFormat::Text) => {
+            if let Some(e) = outcome.entries.first() {
+                match &e.audited {
+                    Some(au) => {
+                        let st = &au.statement;
+                        let year = st.info.year.map_or(String::new(), |y| format!(" {y} 年度"));
+                        outln!("{}：{}{year}", files::display(&e.row.file), st.info.agency);
+                        crate::console::out(&diagnostics::render_text(&au.diagnostics));
+                        if a.cells {
+                            crate::console::out(&sources_table(&au.figures));
+                        }
+                    }
+                    None => errln!("错误：{}", e.error.as_deref().unwrap_or_default()),
+                }
+            }
+        }
+        (false, OutputFormat::Text) => {
+            for e in &outcome.entries {
+                let (errors, warnings) = diagnostics::counts(&e.row.diagnostics);
+                let year = e.row.year.map_or(String::new(), |y| format!(" {y} 年度"));
+                match &e.error {
+                    Some(why) => outln!(
+                        "{}：{}：{why}",
+                        files::display(&e.row.file),
+                        e.row.status.label()
+                    ),
+                    None => outln!(
+                        "{}：{}{year}：{}（{errors} 个错误、{warnings} 个警告）",
+                        files::display(&e.row.file),
+                        e.row.agency,
+                        e.row.status.label()
+                    ),
+                }
+            }
+            if !outcome.skipped.is_empty() {
+                errln!("另有 {} 项不是报告，未审查：", outcome.skipped.len());
+                const SHOWN: usize = 20;
+                for s in outcome.skipped.iter().take(SHOWN) {
+                    errln!("  {}：{}", files::display(&s.file), s.reason);
+                }
+                if outcome.skipped.len() > SHOWN {
+                    errln!("  ……共 {} 项", outcome.skipped.len());
+                }
+            }
+            errln!("{}", outcome.line());
+        }
+    }
+    if let Some(p) = &outcome.written {
+        errln!("审查结果：{}", files::display(p));
+    }
+    // One report that cannot be read is an unreadable input, as for `check`.
+    if single {
+        if let Some(Entry { error: Some(_), .. }) = outcome.entries.first() {
+            return Ok(2);
+        }
+    }
+    Ok(outcome.exit_code())
 }
 
 fn report_command(a: &ReportArgs) -> Result<()> {

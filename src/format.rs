@@ -568,6 +568,18 @@ pub const SECTIONS: [Section; 6] = [
     },
 ];
 
+/// Words that show a section is named in a published report's preamble (“本报告由总体情况、
+/// 主动公开政府信息情况……等六部分组成”), whichever wording of its heading the list uses: one
+/// entry per section of [`SECTIONS`], any one word suffices.
+pub const SECTION_WORDS: [&[&str]; 6] = [
+    &["总体情况", "总体", "概述", "基本情况"],
+    &["主动公开"],
+    &["收到和处理", "依申请", "公开申请", "申请情况"],
+    &["复议", "诉讼"],
+    &["问题", "改进"],
+    &["其他", "其它"],
+];
+
 /// Index of section 一 in [`SECTIONS`].
 pub const SECTION_OVERVIEW: usize = 0;
 /// Index of section 五 in [`SECTIONS`].

@@ -14,6 +14,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod appendix;
+pub mod audit;
 pub mod batch;
 pub mod charset;
 pub mod checks;

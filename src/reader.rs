@@ -20,7 +20,7 @@ use crate::label::key;
 use crate::number::{self, Parsed};
 use crate::statement::{AgencyType, Date, Part, Statement};
 use crate::workbook::{Book, Sheet, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Largest figure accepted in a count cell: larger values are typing errors.
@@ -92,9 +92,8 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     {
         return Err(invalid(r.diags));
     }
-    for (&id, &p) in &found.at {
-        r.figure(id, p);
-    }
+    let figure_findings = read_figures(book, &found.at, &mut r.st);
+    r.diags.extend(figure_findings);
     r.info();
     r.narrative();
     r.characters();
@@ -106,7 +105,8 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     }
     r.diags.extend(crate::workbook::linked_warnings(book));
     r.st.figures.compute_totals();
-    r.sums(&found.sums);
+    let sum_findings = check_sums(book, &found.sums, &r.st);
+    r.diags.extend(sum_findings);
     r.st.diagnostics = r.diags;
     Ok(r.st)
 }
@@ -201,6 +201,109 @@ fn interpret(value: Option<&Value>, unit: Unit, total: bool) -> Result<Option<f6
     }
 }
 
+/// The cell at a position of a book, as messages name it (`Sheet!D7`).
+fn cell_at(book: &Book, p: Pos) -> CellRef {
+    CellRef::new(
+        book.sheets.get(p.sheet).map_or("", |s| s.name.as_str()),
+        p.row,
+        p.col,
+    )
+}
+
+/// Reads the figure at each position the finder found (any book of grids: a workbook's sheets
+/// or a published report's tables) into `st`: the figures, the totals as written
+/// ([`Statement::written`]) and where each was read ([`Statement::cells`]). Blank input cells
+/// read as 0 with a warning; totals that are blank count as not written. Returns the findings
+/// about the cells, in the order of `at`.
+pub fn read_figures(
+    book: &Book,
+    at: &BTreeMap<CellId, Pos>,
+    st: &mut Statement,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (&id, &p) in at {
+        figure(book, id, p, st, &mut diags);
+    }
+    diags
+}
+
+/// Reads one figure cell (see [`read_figures`]).
+fn figure(book: &Book, id: CellId, p: Pos, st: &mut Statement, diags: &mut Vec<Diagnostic>) {
+    let cell = cell_at(book, p);
+    st.cells.insert(id, cell.clone());
+    let rule = match id {
+        CellId::T2(_) => "R-T2-1",
+        CellId::T3(..) => "R-T3-5",
+        CellId::T4(..) => "R-T4-2",
+    };
+    let unit = match id {
+        CellId::T2(T2_FEES) => Unit::Wan,
+        _ => Unit::Count,
+    };
+    let value = book.sheets.get(p.sheet).and_then(|s| s.get(p.row, p.col));
+    let x = match interpret(value, unit, id.is_total()) {
+        Ok(Some(x)) => x,
+        Ok(None) => return,
+        Err(f) => {
+            // Described only for a finding: most cells are fine.
+            let message = format!("{}{}。", id.describe(), f.problem);
+            let d = match f.severity {
+                Severity::Error => Diagnostic::error(rule, message),
+                Severity::Warning => Diagnostic::warning(rule, message),
+            };
+            let d = d.at([&cell]);
+            diags.push(match f.hint {
+                Some(h) => d.hint(h),
+                None => d,
+            });
+            return;
+        }
+    };
+    if id.is_total() {
+        st.written.insert(id, x as u64);
+    } else if unit == Unit::Wan {
+        st.figures.set(id, Number::Wan(x));
+    } else {
+        st.figures.set(id, Number::Count(x as u64));
+    }
+}
+
+/// Total lines a book adds where the format has none ([`finder::Sum`]): each must equal its
+/// parts, read into `st` (with its totals computed) before. Returns the READ-SUM findings.
+pub fn check_sums(book: &Book, sums: &[finder::Sum], st: &Statement) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for s in sums {
+        let value = book
+            .sheets
+            .get(s.at.sheet)
+            .and_then(|sh| sh.get(s.at.row, s.at.col));
+        let Ok(Some(written)) = interpret(value, Unit::Wan, true) else {
+            continue;
+        };
+        let parts: f64 = s.parts.iter().map(|&id| st.figures.get(id).as_f64()).sum();
+        if (written - parts).abs() < 1e-6 {
+            continue;
+        }
+        let mut cells = vec![cell_at(book, s.at)];
+        cells.extend(s.parts.iter().filter_map(|id| st.cells.get(id).cloned()));
+        let names: Vec<String> = s.parts.iter().map(|id| id.describe()).collect();
+        diags.push(
+            Diagnostic::error(
+                "READ-SUM",
+                format!(
+                    "{} 的“{}”填的是 {written}，但{}之和为 {parts}。",
+                    cell_at(book, s.at),
+                    s.label,
+                    names.join("、")
+                ),
+            )
+            .at(cells)
+            .hint("请改正合计，或核对各分项。"),
+        );
+    }
+    diags
+}
+
 struct Reader<'a> {
     book: &'a Book,
     diags: Vec<Diagnostic>,
@@ -281,91 +384,6 @@ impl<'a> Reader<'a> {
             .at(found.iter().map(|(.., c)| c.to_string()))
             .hint("请用 report-gen init 生成 2021 版统计表，按新口径重新填写。"),
         )
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Cells as figures
-
-    /// Reads one figure cell. Blank input cells read as 0 with a warning; totals that are blank
-    /// count as not written.
-    fn figure(&mut self, id: CellId, p: Pos) {
-        let cell = self.cell_ref(p);
-        self.st.cells.insert(id, cell.clone());
-        let rule = match id {
-            CellId::T2(_) => "R-T2-1",
-            CellId::T3(..) => "R-T3-5",
-            CellId::T4(..) => "R-T4-2",
-        };
-        let unit = match id {
-            CellId::T2(T2_FEES) => Unit::Wan,
-            _ => Unit::Count,
-        };
-        let value = self.sheet(p.sheet).and_then(|s| s.get(p.row, p.col));
-        let x = match interpret(value, unit, id.is_total()) {
-            Ok(Some(x)) => x,
-            Ok(None) => return,
-            Err(f) => {
-                // Described only for a finding: most cells are fine.
-                let message = format!("{}{}。", id.describe(), f.problem);
-                let d = match f.severity {
-                    Severity::Error => Diagnostic::error(rule, message),
-                    Severity::Warning => Diagnostic::warning(rule, message),
-                };
-                let d = d.at([&cell]);
-                self.diags.push(match f.hint {
-                    Some(h) => d.hint(h),
-                    None => d,
-                });
-                return;
-            }
-        };
-        if id.is_total() {
-            self.st.written.insert(id, x as u64);
-        } else if unit == Unit::Wan {
-            self.st.figures.set(id, Number::Wan(x));
-        } else {
-            self.st.figures.set(id, Number::Count(x as u64));
-        }
-    }
-
-    /// Total lines the workbook adds where the format has none: each must equal its parts.
-    fn sums(&mut self, sums: &[finder::Sum]) {
-        for s in sums {
-            let value = self
-                .sheet(s.at.sheet)
-                .and_then(|sh| sh.get(s.at.row, s.at.col));
-            let Ok(Some(written)) = interpret(value, Unit::Wan, true) else {
-                continue;
-            };
-            let parts: f64 = s
-                .parts
-                .iter()
-                .map(|&id| self.st.figures.get(id).as_f64())
-                .sum();
-            if (written - parts).abs() < 1e-6 {
-                continue;
-            }
-            let mut cells = vec![self.cell_ref(s.at)];
-            cells.extend(
-                s.parts
-                    .iter()
-                    .filter_map(|id| self.st.cells.get(id).cloned()),
-            );
-            let names: Vec<String> = s.parts.iter().map(|id| id.describe()).collect();
-            self.diags.push(
-                Diagnostic::error(
-                    "READ-SUM",
-                    format!(
-                        "{} 的“{}”填的是 {written}，但{}之和为 {parts}。",
-                        self.cell_ref(s.at),
-                        s.label,
-                        names.join("、")
-                    ),
-                )
-                .at(cells)
-                .hint("请改正合计，或核对各分项。"),
-            );
-        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -941,8 +959,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The section a 章节 cell names: its heading, its short name or an accepted other wording.
-fn section_of(text: &str) -> Option<usize> {
+/// The section a 章节 cell (or a report's heading) names: its heading, its short name or an
+/// accepted other wording.
+pub(crate) fn section_of(text: &str) -> Option<usize> {
     let k = key(text);
     SECTIONS.iter().position(|s| {
         key(s.heading) == k
@@ -952,14 +971,14 @@ fn section_of(text: &str) -> Option<usize> {
 }
 
 /// A title row naming the report.
-struct Title {
-    text: String,
-    agency: Option<String>,
-    year: i32,
+pub(crate) struct Title {
+    pub(crate) text: String,
+    pub(crate) agency: Option<String>,
+    pub(crate) year: i32,
 }
 
 /// “XX局2024年政府信息公开工作年度报告统计表” → agency XX局, year 2024.
-fn title(t: &str) -> Option<Title> {
+pub(crate) fn title(t: &str) -> Option<Title> {
     let n: String = crate::label::nfkc(t)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -1050,7 +1069,7 @@ fn normalise_label(s: &str) -> String {
 }
 
 /// Parses 2026年1月20日, 2026-01-20, 2026/1/20, 2026.1.20.
-fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     let t = crate::label::nfkc(s);
     let nums: Vec<&str> = t
         .split(|c: char| !c.is_ascii_digit())

@@ -77,12 +77,37 @@ pub struct Part<'a> {
     pub year: Option<i32>,
 }
 
-/// The summary workbook: 总览, 问题明细, the roll-up tables and 未处理的文件.
-pub fn workbook(part: &Part<'_>) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
+/// The cell formats the sheets share.
+struct Formats {
+    cell: rust_xlsxwriter::Format,
+    head: rust_xlsxwriter::Format,
+    bad: rust_xlsxwriter::Format,
+    warn: rust_xlsxwriter::Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        use rust_xlsxwriter::{Color, FormatBorder};
+        let cell = xlsx::font_format(&crate::typography::XLSX_TABLE)
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap();
+        Formats {
+            head: cell.clone().set_bold().set_background_color("#F2F2F2"),
+            bad: cell.clone().set_background_color(Color::RGB(0xFDE2E1)),
+            warn: cell.clone().set_background_color(Color::RGB(0xFFF4CE)),
+            cell,
+        }
+    }
+}
+
+/// A new workbook with its title, dated 1 January of the year after `year` (no clock time is
+/// stored: reruns are byte-identical).
+fn new_workbook(
+    title: &str,
+    year: Option<i32>,
+) -> std::result::Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
     let mut wb = Workbook::new();
-    let rows = part.rows;
-    let year = part.year;
     let created = ExcelDateTime::from_ymd(
         year.map_or(2021, |y| (y + 1).clamp(1900, 9999) as u16),
         1,
@@ -90,28 +115,95 @@ pub fn workbook(part: &Part<'_>) -> std::result::Result<Vec<u8>, rust_xlsxwriter
     )?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title("政府信息公开工作年度报告汇总")
+            .set_title(title)
             .set_creation_datetime(&created),
     );
+    Ok(wb)
+}
 
-    let cell = xlsx::font_format(&crate::typography::XLSX_TABLE)
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap();
-    let head = cell.clone().set_bold().set_background_color("#F2F2F2");
-    let bad = cell.clone().set_background_color(Color::RGB(0xFDE2E1));
-    let warn = cell.clone().set_background_color(Color::RGB(0xFFF4CE));
+/// The last column of 总览: its head and what it shows for a row.
+type LastColumn<'a> = (&'a str, &'a dyn Fn(&Row) -> String);
+
+/// The summary workbook: 总览, 问题明细, the roll-up tables and 未处理的文件.
+pub fn workbook(part: &Part<'_>) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = new_workbook("政府信息公开工作年度报告汇总", part.year)?;
+    let rows = part.rows;
+    let year = part.year;
+    let f = Formats::new();
+    let report = |row: &Row| {
+        row.report
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    overview(&mut wb, rows, Some(("报告", &report)), &f)?;
+    findings(&mut wb, rows, "单元格", &f)?;
+
+    // The roll-up over every agency that passed (errors excluded, even when forced).
+    let passed: Vec<&Figures> = rows
+        .iter()
+        .filter(|r| matches!(r.status, Status::Passed | Status::Warnings))
+        .filter_map(|r| r.figures.as_ref())
+        .collect();
+    let mut total = Figures::default();
+    for f in &passed {
+        total.add(f);
+    }
+    let scope = format!("{} 个机关", passed.len());
+    for (table, sheet) in [
+        (Table::T2, "汇总表二"),
+        (Table::T3, "汇总表三"),
+        (Table::T4, "汇总表四"),
+    ] {
+        let title = format!("{}汇总（{scope}）", appendix::title("", year, table));
+        appendix::add_table_sheet(&mut wb, sheet, &title, &scope, table, &total)?;
+    }
+
+    skipped_sheet(&mut wb, part.skipped, &f)?;
+    wb.save_to_buffer()
+}
+
+/// The audit's summary workbook 审查结果.xlsx: 总览 (one row per report, with its key figures),
+/// 问题明细 (every finding and where it is in the report) and 未处理的文件.
+pub fn audit_workbook(
+    rows: &[&Row],
+    skipped: &[Skipped],
+) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut years = rows.iter().filter_map(|r| r.year);
+    let year = years.next().filter(|&y| years.all(|x| x == y));
+    let mut wb = new_workbook("政府信息公开工作年度报告审查结果", year)?;
+    let f = Formats::new();
+    overview(&mut wb, rows, None, &f)?;
+    findings(&mut wb, rows, "位置", &f)?;
+    skipped_sheet(&mut wb, skipped, &f)?;
+    wb.save_to_buffer()
+}
+
+/// 总览: one row per file with its status, counts and key figures.
+fn overview(
+    wb: &mut rust_xlsxwriter::Workbook,
+    rows: &[&Row],
+    last: Option<LastColumn<'_>>,
+    f: &Formats,
+) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Format;
+    let Formats {
+        cell,
+        head,
+        bad,
+        warn,
+    } = f;
     let count = |f: &Format| f.clone().set_num_format(xlsx::COUNT_FORMAT);
-
-    // 总览
     let ws = wb.add_worksheet().set_name("总览")?;
     let mut heads = vec!["文件", "机关名称", "年度", "状态", "错误", "警告"];
     heads.extend(KEY_FIGURES.iter().map(|(h, _)| *h));
-    heads.push("报告");
+    heads.extend(last.as_ref().map(|(h, _)| *h));
     for (c, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.write_string_with_format(0, c as u16, *h, head)?;
         let width = match c {
             0 | 1 => 34.0,
-            c if c == heads.len() - 1 => 46.0,
+            c if last.is_some() && c == heads.len() - 1 => 46.0,
             _ => 10.0,
         };
         ws.set_column_width(c as u16, width)?;
@@ -119,9 +211,9 @@ pub fn workbook(part: &Part<'_>) -> std::result::Result<Vec<u8>, rust_xlsxwriter
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         let fmt = match row.status {
-            Status::Errors | Status::Unreadable => &bad,
-            Status::Warnings => &warn,
-            Status::Passed => &cell,
+            Status::Errors | Status::Unreadable => bad,
+            Status::Warnings => warn,
+            Status::Passed => cell,
         };
         let (errors, warnings) = diagnostics::counts(&row.diagnostics);
         ws.write_string_with_format(
@@ -145,31 +237,36 @@ pub fn workbook(part: &Part<'_>) -> std::result::Result<Vec<u8>, rust_xlsxwriter
                 None => ws.write_blank(r, c, fmt)?,
             };
         }
-        let report = row
-            .report
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned());
-        ws.write_string_with_format(r, heads.len() as u16 - 1, report.unwrap_or_default(), fmt)?;
+        if let Some((_, value)) = &last {
+            ws.write_string_with_format(r, heads.len() as u16 - 1, value(row), fmt)?;
+        }
     }
     ws.set_freeze_panes(1, 2)?;
     ws.autofilter(0, 0, rows.len() as u32, heads.len() as u16 - 1)?;
+    Ok(())
+}
 
-    // 问题明细
+/// 问题明细: every diagnostic of every file; `cells_head` names the column of positions.
+fn findings(
+    wb: &mut rust_xlsxwriter::Workbook,
+    rows: &[&Row],
+    cells_head: &str,
+    f: &Formats,
+) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
     let ws = wb.add_worksheet().set_name("问题明细")?;
-    let heads = ["文件", "机关名称", "编号", "严重程度", "说明", "单元格"];
+    let heads = ["文件", "机关名称", "编号", "严重程度", "说明", cells_head];
     let widths = [34.0, 30.0, 16.0, 10.0, 80.0, 40.0];
     for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.write_string_with_format(0, c as u16, *h, &f.head)?;
         ws.set_column_width(c as u16, w)?;
     }
     let mut r = 1;
     for row in rows {
         for d in &row.diagnostics {
             let fmt = if d.severity == Severity::Error {
-                &bad
+                &f.bad
             } else {
-                &cell
+                &f.cell
             };
             ws.write_string_with_format(
                 r,
@@ -192,44 +289,31 @@ pub fn workbook(part: &Part<'_>) -> std::result::Result<Vec<u8>, rust_xlsxwriter
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, r.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
+    Ok(())
+}
 
-    // The roll-up over every agency that passed (errors excluded, even when forced).
-    let passed: Vec<&Figures> = rows
-        .iter()
-        .filter(|r| matches!(r.status, Status::Passed | Status::Warnings))
-        .filter_map(|r| r.figures.as_ref())
-        .collect();
-    let mut total = Figures::default();
-    for f in &passed {
-        total.add(f);
-    }
-    let scope = format!("{} 个机关", passed.len());
-    for (table, sheet) in [
-        (Table::T2, "汇总表二"),
-        (Table::T3, "汇总表三"),
-        (Table::T4, "汇总表四"),
-    ] {
-        let title = format!("{}汇总（{scope}）", appendix::title("", year, table));
-        appendix::add_table_sheet(&mut wb, sheet, &title, &scope, table, &total)?;
-    }
-
-    // 未处理的文件
+/// 未处理的文件: every entry of the input folder that was not processed, with the reason.
+fn skipped_sheet(
+    wb: &mut rust_xlsxwriter::Workbook,
+    skipped: &[Skipped],
+    f: &Formats,
+) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
     let ws = wb.add_worksheet().set_name("未处理的文件")?;
     for (c, (h, w)) in [("文件", 40.0), ("原因", 90.0)].into_iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &head)?;
+        ws.write_string_with_format(0, c as u16, h, &f.head)?;
         ws.set_column_width(c as u16, w)?;
     }
-    for (i, skipped) in part.skipped.iter().enumerate() {
+    for (i, skipped) in skipped.iter().enumerate() {
         let r = i as u32 + 1;
         let file = crate::files::display(&skipped.file);
-        ws.write_string_with_format(r, 0, xlsx::clip(&file, xlsx::MAX_CELL_TEXT), &cell)?;
+        ws.write_string_with_format(r, 0, xlsx::clip(&file, xlsx::MAX_CELL_TEXT), &f.cell)?;
         ws.write_string_with_format(
             r,
             1,
             xlsx::clip(&skipped.reason, xlsx::MAX_CELL_TEXT),
-            &cell,
+            &f.cell,
         )?;
     }
     ws.set_freeze_panes(1, 0)?;
-    wb.save_to_buffer()
+    Ok(())
 }

@@ -62,10 +62,11 @@ fn quoted(items: &[String]) -> String {
 }
 
 /// What the value placeholders of our arguments stand for.
-const PLACEHOLDERS: [(&str, &str); 3] = [
+const PLACEHOLDERS: [(&str, &str); 4] = [
     ("<DATA>", "统计表文件"),
     ("<INPUT>", "存放各机关统计表的文件夹"),
     ("<OUT_DIR>", "输出文件夹"),
+    ("<REPORTS>", "要审查的报告或文件夹"),
 ];
 
 /// The Chinese message for a clap error, with the usage line and where to find help.

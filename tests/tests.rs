@@ -3,6 +3,7 @@
 mod util;
 
 mod appendix;
+mod audit;
 mod bad_input;
 mod batch;
 mod check;
@@ -13,6 +14,7 @@ mod layouts;
 mod pasted;
 mod properties;
 mod publish;
+mod published;
 mod reader;
 mod regression;
 mod safety;
