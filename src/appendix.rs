@@ -7,10 +7,10 @@
 //! agency's workbook is always written as a string. Nothing reads the clock: the same statement
 //! gives the same bytes.
 
-use crate::checks::{NEEDS_PREVIOUS, RULES};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{self, CellRef, Diagnostic, Severity};
 use crate::figures::Figures;
 use crate::layout::Table;
+use crate::rules::{self, Rule};
 use crate::statement::{Info, Statement};
 use crate::typography::{XLSX_NOTE, XLSX_TABLE};
 use crate::xlsx::{self, Formats, Placement, MAX_CELL_TEXT};
@@ -138,47 +138,39 @@ impl Outcome {
 /// One row of the 校验 sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckRow {
-    /// The diagnostic id.
-    pub id: &'static str,
-    /// The rule in words (empty for an id outside [`RULES`]).
-    pub rule: &'static str,
+    /// The rule.
+    pub rule: &'static Rule,
     /// 通过, 不通过, 警告 or 未核对.
     pub outcome: Outcome,
     /// The cells involved, each once, in the order found.
-    pub cells: Vec<String>,
+    pub cells: Vec<CellRef>,
     /// The messages, in the order found.
     pub messages: Vec<String>,
 }
 
-/// Every rule of [`RULES`] with its outcome, then any id the diagnostics use that is not listed.
-/// Without last year's workbook (`previous` false) the rules of [`NEEDS_PREVIOUS`] are 未核对.
+/// Every rule of [`rules::ALL`] with its outcome. Without last year's workbook (`previous`
+/// false) the rules that need it are 未核对.
 pub fn check_rows(diagnostics: &[Diagnostic], previous: bool) -> Vec<CheckRow> {
-    let mut ids: Vec<(&'static str, &'static str)> = RULES.to_vec();
-    for d in diagnostics {
-        if !ids.iter().any(|(id, _)| *id == d.id) {
-            ids.push((d.id, ""));
-        }
-    }
-    ids.into_iter()
-        .map(|(id, rule)| {
-            let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.id == id).collect();
+    rules::ALL
+        .iter()
+        .map(|&rule| {
+            let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.id == rule.id).collect();
             let outcome = if found.iter().any(|d| d.severity == Severity::Error) {
                 Outcome::Fail
-            } else if found.is_empty() && !previous && NEEDS_PREVIOUS.contains(&id) {
+            } else if found.is_empty() && !previous && rule.needs_previous() {
                 Outcome::NotChecked
             } else if found.is_empty() {
                 Outcome::Pass
             } else {
                 Outcome::Warning
             };
-            let mut cells: Vec<String> = Vec::new();
+            let mut cells: Vec<CellRef> = Vec::new();
             for c in found.iter().flat_map(|d| &d.cells) {
                 if !cells.contains(c) {
                     cells.push(c.clone());
                 }
             }
             CheckRow {
-                id,
                 rule,
                 outcome,
                 cells,
@@ -306,16 +298,11 @@ fn add_checks_sheet(
                 .collect::<Vec<_>>()
                 .join("\n"),
         };
-        let rule = if row.rule.is_empty() {
-            "（未列入规则目录）"
-        } else {
-            row.rule
-        };
         let texts = [
-            row.id,
-            rule,
+            row.rule.id,
+            row.rule.words,
             row.outcome.label(),
-            &row.cells.join("、"),
+            &diagnostics::list(&row.cells),
             &messages,
         ];
         let mut lines = 1.0_f64;
@@ -359,39 +346,39 @@ mod tests {
 
     #[test]
     fn every_rule_gets_a_row_with_its_outcome() {
+        let (d7, d8) = (CellRef::new("S", 6, 3), CellRef::new("S", 7, 3));
         let d = vec![
-            Diagnostic::warning("R-T3-7", "多").at(["S!A1"]),
-            Diagnostic::error("R-T3-1", "一").at(["S!D7", "S!D8"]),
-            Diagnostic::warning("R-T3-1", "二").at(["S!D8"]),
-            Diagnostic::warning("NEW-ID", "新"),
+            rules::R_T3_7.warning("多").at([CellRef::new("S", 0, 0)]),
+            rules::R_T2_1.error("一").at([&d7, &d8]),
+            rules::R_T2_1.warning("二").at([&d8]),
         ];
         let rows = check_rows(&d, true);
-        assert_eq!(rows.len(), RULES.len() + 1);
-        let get = |id: &str| rows.iter().find(|r| r.id == id).cloned();
-        let balance = get("R-T3-1");
+        assert_eq!(rows.len(), rules::ALL.len());
+        let get = |id: &str| rows.iter().find(|r| r.rule.id == id).cloned();
+        let balance = get("R-T2-1");
         assert_eq!(balance.as_ref().map(|r| r.outcome), Some(Outcome::Fail));
         assert_eq!(
             balance.map(|r| (r.cells, r.messages)),
-            Some((
-                vec!["S!D7".to_string(), "S!D8".to_string()],
-                vec!["一".to_string(), "二".to_string()]
-            ))
+            Some((vec![d7, d8], vec!["一".to_string(), "二".to_string()]))
         );
         assert_eq!(get("R-T3-7").map(|r| r.outcome), Some(Outcome::Warning));
         assert_eq!(get("R-T3-2").map(|r| r.outcome), Some(Outcome::Pass));
-        assert_eq!(get("NEW-ID").map(|r| r.rule), Some(""));
         assert_eq!(get("R-X-5").map(|r| r.outcome), Some(Outcome::Pass));
         // Without last year's workbook its rules were not checked, unless one found something.
         let rows = check_rows(&d, false);
-        let get = |id: &str| rows.iter().find(|r| r.id == id).map(|r| r.outcome);
-        for id in NEEDS_PREVIOUS {
-            assert_eq!(get(id), Some(Outcome::NotChecked), "{id}");
+        for r in &rows {
+            if r.rule.needs_previous() {
+                assert_eq!(r.outcome, Outcome::NotChecked, "{}", r.rule.id);
+            }
         }
+        let get = |id: &str| rows.iter().find(|r| r.rule.id == id).map(|r| r.outcome);
         assert_eq!(get("R-T3-2"), Some(Outcome::Pass));
-        let found = [Diagnostic::warning("R-X-5", "雷同")];
+        let found = [rules::R_X_5.warning("雷同")];
         let rows = check_rows(&found, false);
         assert_eq!(
-            rows.iter().find(|r| r.id == "R-X-5").map(|r| r.outcome),
+            rows.iter()
+                .find(|r| r.rule.id == "R-X-5")
+                .map(|r| r.outcome),
             Some(Outcome::Warning)
         );
     }

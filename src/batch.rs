@@ -23,6 +23,7 @@ use crate::files::{self, FileId};
 use crate::narrative::Templates;
 use crate::output::{Flush, Inputs, Target};
 use crate::report::{self, Checked};
+use crate::rules;
 use crate::statement::Statement;
 use crate::workbook::Limits;
 use crate::{checks, output, reader};
@@ -479,14 +480,11 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
     // Folders that could not be listed: their workbooks are unknown, which is a failure.
     for (folder, e) in &found.unlisted {
         let mut row = Row::unread(folder.clone());
-        row.diagnostics.push(Diagnostic::error(
-            "BATCH-UNREADABLE",
-            format!(
-                "无法打开文件夹 {}：{}。其中的统计表没有处理。",
-                files::display(folder),
-                crate::error::explain(e)
-            ),
-        ));
+        row.diagnostics.push(rules::BATCH_UNREADABLE.error(format!(
+            "无法打开文件夹 {}：{}。其中的统计表没有处理。",
+            files::display(folder),
+            crate::error::explain(e)
+        )));
         checked.push((row, None));
     }
 
@@ -545,10 +543,8 @@ pub fn run(opts: &Options, templates: &Templates, progress: &dyn Progress) -> Re
         match result {
             Ok(path) => row.report = Some(path),
             Err(e) => {
-                row.diagnostics.push(Diagnostic::error(
-                    "BATCH-WRITE",
-                    format!("报告和附表未能生成：{e}"),
-                ));
+                row.diagnostics
+                    .push(rules::BATCH_WRITE.error(format!("报告和附表未能生成：{e}")));
                 row.status = Status::Errors;
             }
         }
@@ -639,7 +635,7 @@ fn to_pdf(
     for (&i, result) in written.iter().zip(done.results) {
         if let (Some(row), Err(e)) = (rows.get_mut(i), result) {
             row.diagnostics
-                .push(Diagnostic::error("BATCH-PDF", format!("PDF 未能生成：{e}")));
+                .push(rules::BATCH_PDF.error(format!("PDF 未能生成：{e}")));
             row.status = Status::Errors;
         }
     }
@@ -682,15 +678,13 @@ fn name_reports(checked: &mut [(Row, Option<Checked>)]) -> Vec<Option<String>> {
         for &i in indices {
             if let Some((row, _)) = checked.get_mut(i) {
                 row.diagnostics.push(
-                    Diagnostic::error(
-                        "BATCH-CONFLICT",
-                        format!(
+                    rules::BATCH_CONFLICT
+                        .error(format!(
                             "{} 个工作簿的机关名称和年度相同（{}），报告会互相覆盖，均未生成。",
                             list.len(),
                             list.join("、")
-                        ),
-                    )
-                    .hint("请确认是否重复提交，或改正其中一个的机关名称、报告年度。"),
+                        ))
+                        .hint("请确认是否重复提交，或改正其中一个的机关名称、报告年度。"),
                 );
                 row.status = Status::Errors;
             }
@@ -730,11 +724,11 @@ fn name_reports(checked: &mut [(Row, Option<Checked>)]) -> Vec<Option<String>> {
             if !taken.insert(stem.to_lowercase()) {
                 if let Some((row, _)) = checked.get_mut(i) {
                     row.diagnostics.push(
-                        Diagnostic::error(
-                            "BATCH-NAME",
-                            format!("报告文件名 {stem}.docx 与本批另一个机关的报告相同，未生成。"),
-                        )
-                        .hint("请把机关名称改得短一些，或与其他机关区分开。"),
+                        rules::BATCH_NAME
+                            .error(format!(
+                                "报告文件名 {stem}.docx 与本批另一个机关的报告相同，未生成。"
+                            ))
+                            .hint("请把机关名称改得短一些，或与其他机关区分开。"),
                     );
                     row.status = Status::Errors;
                 }
@@ -748,9 +742,7 @@ fn name_reports(checked: &mut [(Row, Option<Checked>)]) -> Vec<Option<String>> {
                         .map(|a| format!("“{a}”"))
                         .collect();
                     row.diagnostics.push(
-                        Diagnostic::warning(
-                            "BATCH-NAME",
-                            format!(
+                        rules::BATCH_NAME.warning(format!(
                                 "机关名称“{}”与{}是不同的机关，但用作文件名时相同（名称过长被截短，或含有文件名不能用的字符），报告的文件名加了“{tag}”以区分：{stem}.docx。",
                                 row.agency,
                                 others.join("、")
@@ -826,7 +818,7 @@ fn check_one(
                 Status::Unreadable
             };
             row.diagnostics = match e.diagnostics() {
-                [] => vec![Diagnostic::error("BATCH-UNREADABLE", e.to_string())],
+                [] => vec![rules::BATCH_UNREADABLE.error(e.to_string())],
                 d => d.to_vec(),
             };
             return (row, None);
@@ -837,14 +829,12 @@ fn check_one(
     let mut diagnostics = checks::all(&statement, prev);
     if previous.is_some() && prev.is_none() {
         diagnostics.push(
-            Diagnostic::warning(
-                "BATCH-PREVIOUS",
-                format!(
+            rules::BATCH_PREVIOUS
+                .warning(format!(
                     "上一年度文件夹中没有机关名称为“{}”的统计表，未核对连续性。",
                     statement.info.agency
-                ),
-            )
-            .hint("如机关更名，请在上一年度统计表中使用现在的名称。"),
+                ))
+                .hint("如机关更名，请在上一年度统计表中使用现在的名称。"),
         );
     }
     let (errors, warnings) = diagnostics::counts(&diagnostics);

@@ -1,168 +1,13 @@
-//! The checking rules of reference §5, each with its id, severity, a message that says what to
-//! fix, and the cells involved.
-//!
-//! | id | rule |
-//! |---|---|
-//! | R-T3-1 | per column: 一 + 二 = 三（七）总计 + 四 |
-//! | R-T3-2 | （七）总计 as written = sum of the result rows |
-//! | R-T3-3 | 总计 column as written = sum of the six applicant columns |
-//! | R-T3-5, R-T4-2, R-T2-1 | figures are whole numbers ≥ 0 (万元 ≥ 0), no blanks (the reader) |
-//! | R-T3-6 | 上年结转 = last year's 结转下年度继续办理, per column (with `--previous`) |
-//! | R-T3-7 | （六）3.其他 stays small |
-//! | R-T3-8 | 逾期未缴费 implies fee notices; 实际收取 ≤ 收费通知总金额 |
-//! | R-T4-1 | each group's 总计 as written = sum of its four results |
-//! | R-T2-2, R-T2-3 | 现行有效件数 continuity with last year (with `--previous`) |
-//! | R-T2-4 | 万元 magnitude |
-//! | R-T2-5 | 规章 only for bodies with rule-making power |
-//! | R-X-3 | report year present and plausible; 成文日期 in the following year, in time |
-//! | R-X-5 | not a copy of last year: sections' text, tables (with `--previous`) |
-//! | R-X-6 | section 六 covers 工作要点, 建议提案 and 创新 |
-//! | R-X-7 | section 五 not empty |
-//! | R-X-8 | a 人民政府 report covers 工作考核、社会评议、责任追究 |
+//! The checks of the rules in [`crate::rules`]: one function per rule, named in its entry there,
+//! each saying what is wrong, what to fix and the cells involved.
 
 use crate::diagnostics::Diagnostic;
 use crate::format::{
     self, CellId, SECTIONS, SECTION_OTHER, SECTION_PROBLEMS, T3_CARRIED_FORWARD, T3_CARRIED_IN,
     T3_COLS, T3_NEW, T3_RESULTS_TOTAL, T3_TOTAL_COL,
 };
+use crate::rules::{self, Check};
 use crate::statement::{AgencyType, Statement};
-
-/// Every diagnostic id, with the rule it stands for in words (the appendix's 校验 sheet, README).
-pub const RULES: [(&str, &str); 53] = [
-    (
-        "R-T3-1",
-        "表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理",
-    ),
-    (
-        "R-T3-2",
-        "表三每一列：（七）总计 = （一）至（六）各项办理结果之和",
-    ),
-    ("R-T3-3", "表三每一行：“总计”列 = 六类申请人之和"),
-    ("R-T3-5", "表三各数为不小于 0 的整数，不留空"),
-    (
-        "R-T3-6",
-        "表三每一列：二、上年结转 = 上一年度四、结转下年度继续办理（提供上年统计表时）",
-    ),
-    ("R-T3-7", "（六）其他处理“3.其他”只用于极少数情况"),
-    (
-        "R-T3-8",
-        "有逾期未缴费的申请就应有收费通知；实际收取不超过收费通知金额",
-    ),
-    (
-        "R-T4-1",
-        "表四每一组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计",
-    ),
-    ("R-T4-2", "表四各数为不小于 0 的整数，不留空"),
-    (
-        "R-T2-1",
-        "表二件数为不小于 0 的整数，收费金额为不小于 0 的万元数，不留空",
-    ),
-    (
-        "R-T2-2",
-        "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止（提供上年统计表时）",
-    ),
-    (
-        "R-T2-3",
-        "本年废止件数不超过上年现行有效与本年制发之和（提供上年统计表时）",
-    ),
-    ("R-T2-4", "行政事业性收费的数额合理（单位是万元，不是元）"),
-    ("R-T2-5", "只有有规章制定权的机关填写规章"),
-    (
-        "R-X-1",
-        "报告包括六个部分，顺序和标题与 2021 年报格式一致，前言所列各部分与正文一致（审查已发布的报告时）",
-    ),
-    ("R-X-2", "统计表是 2021 年格式，不是 2019 年试行格式"),
-    (
-        "R-X-3",
-        "报告年度是合理的四位年份；成文日期在次年的法定时限内",
-    ),
-    ("R-X-4", "报告正文中的数字与统计表一致"),
-    (
-        "R-X-5",
-        "报告不是照抄上一年度：各部分文字和统计表与上年不雷同（提供上年统计表时）",
-    ),
-    (
-        "R-X-6",
-        "“六、其他需要报告的事项”写到落实工作要点、建议提案办理结果公开和工作创新情况",
-    ),
-    ("R-X-7", "“五、存在的主要问题及改进情况”有内容"),
-    (
-        "TEXT-PART",
-        "“一、总体情况”写到了主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面",
-    ),
-    (
-        "R-X-8",
-        "人民政府的报告包括工作考核、社会评议和责任追究结果情况",
-    ),
-    ("INFO-AGENCY", "填写了机关名称"),
-    ("INFO-TYPE", "机关类型为人民政府或政府部门"),
-    ("INFO-DATE", "成文日期已填写且可识别"),
-    ("INFO-FEE", "信息处理费各数为不小于 0 的数字"),
-    (
-        "INFO-PREVIOUS",
-        "作为上一年度给出的统计表，报告年度是本年度的前一年",
-    ),
-    ("READ-NO-TABLE", "工作簿中有统计表"),
-    ("READ-TABLE-MISSING", "表二、表三、表四齐全"),
-    ("READ-TABLE-DUPLICATE", "每张表只出现一次"),
-    ("READ-ROW-MISSING", "表中各行齐全"),
-    ("READ-COLUMN-MISSING", "表中各列齐全"),
-    (
-        "READ-CELL-MISSING",
-        "每个数字都有与年报格式一致的行名和列名",
-    ),
-    (
-        "READ-AMBIGUOUS",
-        "每个数字属于哪一项可以确定（行名、列名完整且互相对应）",
-    ),
-    ("READ-SUM", "统计表中另加的合计、小计等于它所合计的各数之和"),
-    (
-        "READ-INFO",
-        "基本信息各项有自己的一栏（没有时从标题行、工作表名或文件名读取）",
-    ),
-    ("READ-ROW-DUPLICATE", "每一行只出现一次"),
-    ("READ-ROW-ORDER", "各行按年报格式的顺序排列"),
-    ("READ-TOTAL-MISSING", "表中有总计行和总计列"),
-    (
-        "READ-DEVIATION",
-        "行名与 2021 格式一致（常见偏差已按规定读取）",
-    ),
-    ("READ-NARRATIVE", "报告正文表可以读取"),
-    ("READ-HIDDEN", "没有被忽略的隐藏工作表"),
-    ("READ-CONTROL", "文字中没有不可见的控制字符"),
-    ("READ-FAR-CELL", "统计表之外没有远处误填的单元格"),
-    (
-        "READ-EXTERNAL",
-        "没有取自其他文件或程序的公式（外部链接、DDE）",
-    ),
-    (
-        "READ-GB2312",
-        "报告文字都在 GB2312 字符集内（公文字体可以显示）",
-    ),
-    ("BATCH-UNREADABLE", "批量处理：文件可以读取"),
-    (
-        "BATCH-CONFLICT",
-        "批量处理：没有机关名称和年度都相同的两个工作簿",
-    ),
-    ("BATCH-PREVIOUS", "批量处理：找到了同名机关的上一年度统计表"),
-    ("BATCH-WRITE", "批量处理：报告和附表已写入"),
-    (
-        "BATCH-NAME",
-        "批量处理：不同机关的报告文件名各不相同（过长的名称截短后相同时加序号区分）",
-    ),
-    ("BATCH-PDF", "批量处理：PDF 已生成（要求生成 PDF 时）"),
-];
-
-/// The rules that compare with last year's workbook: without one they are not checked.
-pub const NEEDS_PREVIOUS: [&str; 4] = ["R-T3-6", "R-T2-2", "R-T2-3", "R-X-5"];
-
-/// The rule in words for a diagnostic id.
-pub fn rule(id: &str) -> Option<&'static str> {
-    RULES
-        .iter()
-        .find(|(r, _)| *r == id)
-        .map(|(_, words)| *words)
-}
 
 /// First report year of the 2021 format.
 pub const FIRST_YEAR: i32 = 2021;
@@ -179,25 +24,23 @@ pub const COPY_SIMILARITY: f64 = 0.9;
 /// Sections with fewer characters than this (“无。”) are not compared with last year's.
 pub const COPY_MIN_CHARS: usize = 30;
 
-/// Runs every rule on a statement (and last year's, for the continuity rules).
+/// Runs every rule of the registry on a statement (and last year's, for the rules that compare
+/// with it).
 pub fn run(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    written_totals(st, &mut out);
-    balance(st, &mut out);
-    other_misc(st, &mut out);
-    fees(st, &mut out);
-    table_two(st, &mut out);
-    year(st, &mut out);
-    narrative(st, &mut out);
-    other_matters(st, &mut out);
-    narrative_figures(st, &mut out);
-    if let Some(prev) = previous {
-        match previous_year(st, prev) {
-            Ok(()) => {
-                continuity(st, prev, &mut out);
-                copied(st, prev, &mut out);
-            }
-            Err(d) => out.push(d),
+    let previous = match previous.map(|prev| (prev, previous_year(st, prev))) {
+        Some((prev, Ok(()))) => Some(prev),
+        Some((_, Err(d))) => {
+            out.push(d);
+            None
+        }
+        None => None,
+    };
+    for rule in rules::ALL {
+        match (rule.check, previous) {
+            (Check::Statement(check), _) => check(st, &mut out),
+            (Check::Previous(check), Some(prev)) => check(st, prev, &mut out),
+            (Check::Previous(_), None) | (Check::Inline, _) => {}
         }
     }
     out
@@ -219,19 +62,17 @@ pub fn previous_year(st: &Statement, prev: &Statement) -> Result<(), Diagnostic>
     } else {
         ""
     };
-    Err(Diagnostic::warning(
-        "INFO-PREVIOUS",
-        format!(
+    Err(rules::INFO_PREVIOUS
+        .warning(format!(
             "作为上一年度提供的统计表 {} 是 {py} 年度的{same}，不是 {} 年度的，因此没有与它比较（{} 未核对）。",
             prev.source,
             y - 1,
-            NEEDS_PREVIOUS.join("、")
-        ),
-    )
-    .at(prev
-        .info_cell("year")
-        .into_iter()
-        .map(|c| format!("{}（{}）", c, prev.source)))
+            rules::needing_previous()
+        ))
+        .at(prev
+            .info_cell("year")
+            .into_iter()
+            .map(|c| c.in_file(&prev.source)))
     .hint(format!(
         "请用 --previous 给出 {} 年度的统计表；如该表的报告年度填错了，请改正。",
         y - 1
@@ -251,33 +92,54 @@ pub fn all(st: &Statement, previous: Option<&Statement>) -> Vec<Diagnostic> {
     d
 }
 
-/// R-T3-2, R-T3-3, R-T4-1: totals the workbook wrote against the sums of their parts.
-fn written_totals(st: &Statement, out: &mut Vec<Diagnostic>) {
+/// R-T3-2: （七）总计 as written against the sum of the result rows.
+pub(crate) fn result_totals(st: &Statement, out: &mut Vec<Diagnostic>) {
+    written_totals(st, out, &rules::R_T3_2, |id| match id {
+        CellId::T3(_, c) if c != T3_TOTAL_COL => Some("（一）至（六）各项办理结果之和"),
+        _ => None,
+    });
+}
+
+/// R-T3-3: the 总计 column as written against the sum of the applicant columns.
+pub(crate) fn applicant_totals(st: &Statement, out: &mut Vec<Diagnostic>) {
+    written_totals(st, out, &rules::R_T3_3, |id| match id {
+        CellId::T3(T3_RESULTS_TOTAL, T3_TOTAL_COL) => Some("（七）总计各列之和"),
+        CellId::T3(_, T3_TOTAL_COL) => Some("六类申请人之和"),
+        _ => None,
+    });
+}
+
+/// R-T4-1: each group's 总计 as written against the sum of its results.
+pub(crate) fn group_totals(st: &Statement, out: &mut Vec<Diagnostic>) {
+    written_totals(st, out, &rules::R_T4_1, |id| match id {
+        CellId::T4(..) => Some("结果维持、结果纠正、其他结果、尚未审结之和"),
+        _ => None,
+    });
+}
+
+/// The totals the workbook wrote that `parts` names (the sum they should be), against the sums
+/// of their parts.
+fn written_totals(
+    st: &Statement,
+    out: &mut Vec<Diagnostic>,
+    rule: &'static rules::Rule,
+    parts: fn(CellId) -> Option<&'static str>,
+) {
     for (&id, &written) in &st.written {
         let computed = st.figures.count(id);
-        if written == computed {
+        let Some(parts) = parts(id).filter(|_| written != computed) else {
             continue;
-        }
-        let (rule, parts) = match id {
-            CellId::T3(r, T3_TOTAL_COL) if r != T3_RESULTS_TOTAL => ("R-T3-3", "六类申请人之和"),
-            CellId::T3(T3_RESULTS_TOTAL, T3_TOTAL_COL) => ("R-T3-3", "（七）总计各列之和"),
-            CellId::T3(..) => ("R-T3-2", "（一）至（六）各项办理结果之和"),
-            CellId::T4(..) => ("R-T4-1", "结果维持、结果纠正、其他结果、尚未审结之和"),
-            CellId::T2(_) => continue,
         };
         let mut cells = st.cell(id);
         for p in id.parts().unwrap_or_default() {
             cells.extend(st.cell(p));
         }
         out.push(
-            Diagnostic::error(
-                rule,
-                format!(
-                    "{}填的是 {written}，但{parts}为 {computed}（相差 {}）。",
-                    id.describe(),
-                    written.abs_diff(computed)
-                ),
-            )
+            rule.error(format!(
+                "{}填的是 {written}，但{parts}为 {computed}（相差 {}）。",
+                id.describe(),
+                written.abs_diff(computed)
+            ))
             .at(cells)
             .hint(format!("总计必须等于{parts}：请改正总计，或核对各分项。")),
         );
@@ -285,7 +147,7 @@ fn written_totals(st: &Statement, out: &mut Vec<Diagnostic>) {
 }
 
 /// R-T3-1: 一 + 二 = 三（七）总计 + 四 in every column.
-fn balance(st: &Statement, out: &mut Vec<Diagnostic>) {
+pub(crate) fn balance(st: &Statement, out: &mut Vec<Diagnostic>) {
     let f = &st.figures;
     let mut failed = false;
     for (c, col) in T3_COLS.iter().enumerate() {
@@ -302,9 +164,7 @@ fn balance(st: &Statement, out: &mut Vec<Diagnostic>) {
             .into_iter()
             .flat_map(|r| st.cell(CellId::T3(r, c)));
         out.push(
-            Diagnostic::error(
-                "R-T3-1",
-                format!(
+            rules::R_T3_1.error(format!(
                     "表三「{}」列不平衡：一、本年新收 {new} + 二、上年结转 {carried_in} = {lhs}，但三、（七）总计 {done} + 四、结转下年度继续办理 {carried_forward} = {rhs}（相差 {}）。",
                     col.label,
                     lhs.abs_diff(rhs)
@@ -317,15 +177,13 @@ fn balance(st: &Statement, out: &mut Vec<Diagnostic>) {
 }
 
 /// R-T3-7: （六）3.其他 is for rare cases.
-fn other_misc(st: &Statement, out: &mut Vec<Diagnostic>) {
+pub(crate) fn other_misc(st: &Statement, out: &mut Vec<Diagnostic>) {
     let f = &st.figures;
     let misc = f.t3[format::T3_OTHER_MISC][T3_TOTAL_COL];
     let total = f.t3[T3_RESULTS_TOTAL][T3_TOTAL_COL];
     if misc >= OTHER_MISC_MIN && (misc as f64) > OTHER_MISC_SHARE * total as f64 {
         out.push(
-            Diagnostic::warning(
-                "R-T3-7",
-                format!(
+            rules::R_T3_7.warning(format!(
                     "表三（六）其他处理“3.其他”有 {misc} 件，占办理结果总数 {total} 件的 {:.0}%，偏多。",
                     100.0 * misc as f64 / total.max(1) as f64
                 ),
@@ -337,16 +195,14 @@ fn other_misc(st: &Statement, out: &mut Vec<Diagnostic>) {
 }
 
 /// R-T3-8: 逾期未缴费 needs fee notices; 实际收取 cannot exceed the notices' total.
-fn fees(st: &Statement, out: &mut Vec<Diagnostic>) {
+pub(crate) fn fees(st: &Statement, out: &mut Vec<Diagnostic>) {
     let info = &st.info;
     let unpaid = st.figures.t3[format::T3_UNPAID][T3_TOTAL_COL];
     if unpaid > 0 && info.fee_notices == 0 {
         let mut cells = st.cell(CellId::T3(format::T3_UNPAID, T3_TOTAL_COL));
         cells.extend(st.info_cell("fee_notices"));
         out.push(
-            Diagnostic::warning(
-                "R-T3-8",
-                format!(
+            rules::R_T3_8.warning(format!(
                     "表三（六）2“申请人逾期未按收费通知要求缴纳费用”有 {unpaid} 件，但基本信息的“发出收费通知件数”为 0。"
                 ),
             )
@@ -358,56 +214,53 @@ fn fees(st: &Statement, out: &mut Vec<Diagnostic>) {
         let mut cells = st.info_cell("fee_collected");
         cells.extend(st.info_cell("fee_notice_amount"));
         out.push(
-            Diagnostic::error(
-                "R-T3-8",
-                format!(
+            rules::R_T3_8
+                .error(format!(
                     "“实际收取总金额”{} 元超过了“收费通知总金额”{} 元。",
                     info.fee_collected, info.fee_notice_amount
-                ),
-            )
-            .at(cells)
-            .hint("实际收取的信息处理费不能多于收费通知载明的金额，请核对。"),
+                ))
+                .at(cells)
+                .hint("实际收取的信息处理费不能多于收费通知载明的金额，请核对。"),
         );
     }
     if info.fee_notices == 0 && info.fee_notice_amount > 0.0 {
         out.push(
-            Diagnostic::warning(
-                "R-T3-8",
-                format!(
+            rules::R_T3_8
+                .warning(format!(
                     "“收费通知总金额”为 {} 元，但“发出收费通知件数”为 0。",
                     info.fee_notice_amount
-                ),
-            )
-            .at(st.info_cell("fee_notices")),
+                ))
+                .at(st.info_cell("fee_notices")),
         );
     }
 }
 
-/// R-T2-4 and R-T2-5.
-fn table_two(st: &Statement, out: &mut Vec<Diagnostic>) {
+/// R-T2-4: 行政事业性收费 typed in 元 rather than 万元.
+pub(crate) fn fee_magnitude(st: &Statement, out: &mut Vec<Diagnostic>) {
     let f = &st.figures;
     if f.fees >= FEES_PLAUSIBLE_WAN {
         out.push(
-            Diagnostic::warning(
-                "R-T2-4",
-                format!(
+            rules::R_T2_4
+                .warning(format!(
                     "表二「行政事业性收费」为 {:.2} 万元，数额异常大，可能误按“元”填写。",
                     f.fees
-                ),
-            )
-            .at(st.cell(CellId::T2(crate::figures::T2_FEES)))
-            .hint("本栏单位是万元：例如 3.5 万元应填 3.5，不是 35000。"),
+                ))
+                .at(st.cell(CellId::T2(crate::figures::T2_FEES)))
+                .hint("本栏单位是万元：例如 3.5 万元应填 3.5，不是 35000。"),
         );
     }
+}
+
+/// R-T2-5: 规章 only from bodies with rule-making power.
+pub(crate) fn regulations(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let f = &st.figures;
     let regulations: Vec<CellId> = format::t2_cells()
         .filter(|c| c.row_item().id == "regulations")
         .map(|c| CellId::T2(c.index))
         .collect();
     if regulations.iter().any(|&id| f.count(id) > 0) {
         out.push(
-            Diagnostic::warning(
-                "R-T2-5",
-                "表二「规章」有数字：只有有规章制定权的机关（国务院部门、省级人民政府、设区的市级人民政府）才制发规章。",
+            rules::R_T2_5.warning("表二「规章」有数字：只有有规章制定权的机关（国务院部门、省级人民政府、设区的市级人民政府）才制发规章。",
             )
             .at(regulations.iter().flat_map(|&id| st.cell(id)))
             .hint("如本机关没有规章制定权，规章各栏应填 0；行政规范性文件请填在下一行。"),
@@ -416,19 +269,17 @@ fn table_two(st: &Statement, out: &mut Vec<Diagnostic>) {
 }
 
 /// R-X-3: year plausible; 成文日期 in the following year and within the legal deadline.
-fn year(st: &Statement, out: &mut Vec<Diagnostic>) {
+pub(crate) fn year(st: &Statement, out: &mut Vec<Diagnostic>) {
     let Some(y) = st.info.year else {
         return;
     };
     if !(FIRST_YEAR..=2100).contains(&y) {
         out.push(
-            Diagnostic::error(
-                "R-X-3",
-                format!(
+            rules::R_X_3
+                .error(format!(
                     "报告年度 {y} 不在合理范围内：2021 版格式适用于 2021 年度及以后的年度报告。"
-                ),
-            )
-            .at(st.info_cell("year")),
+                ))
+                .at(st.info_cell("year")),
         );
         return;
     }
@@ -439,21 +290,18 @@ fn year(st: &Statement, out: &mut Vec<Diagnostic>) {
     let deadline = if government { (3, 31) } else { (1, 31) };
     if d.year != y + 1 {
         out.push(
-            Diagnostic::warning(
-                "R-X-3",
-                format!("成文日期 {d} 不在报告年度的次年（{} 年）。", y + 1),
-            )
-            .at(st.info_cell("date"))
-            .hint(format!(
-                "{y} 年度报告应在 {} 年成文并公布，请核对报告年度和成文日期。",
-                y + 1
-            )),
+            rules::R_X_3
+                .warning(format!("成文日期 {d} 不在报告年度的次年（{} 年）。", y + 1))
+                .at(st.info_cell("date"))
+                .hint(format!(
+                    "{y} 年度报告应在 {} 年成文并公布，请核对报告年度和成文日期。",
+                    y + 1
+                )),
         );
     } else if (d.month, d.day) > deadline {
         out.push(
-            Diagnostic::warning(
-                "R-X-3",
-                format!(
+            rules::R_X_3
+                .warning(format!(
                     "成文日期 {d} 晚于法定公布时限 {} 年 {} 月 {} 日（{}）。",
                     y + 1,
                     deadline.0,
@@ -463,16 +311,15 @@ fn year(st: &Statement, out: &mut Vec<Diagnostic>) {
                     } else {
                         "政府部门"
                     }
-                ),
-            )
-            .at(st.info_cell("date"))
-            .hint("《条例》第四十九条规定了年度报告的公布时限。"),
+                ))
+                .at(st.info_cell("date"))
+                .hint("《条例》第四十九条规定了年度报告的公布时限。"),
         );
     }
 }
 
-/// R-X-7, R-X-8 and the five standard parts of 一、总体情况.
-fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
+/// TEXT-PART: the five standard parts of 一、总体情况.
+pub(crate) fn overview_parts(st: &Statement, out: &mut Vec<Diagnostic>) {
     let overview = &st.narrative.sections[format::SECTION_OVERVIEW];
     for std in &format::OVERVIEW_PARTS {
         let matching: Vec<&crate::statement::Part> = overview
@@ -492,7 +339,7 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
                     "“一、总体情况”的“{}”部分没有正文，报告中将略去这一部分。",
                     p.heading.as_deref().unwrap_or(std.name)
                 ),
-                p.cell.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                p.cell.iter().cloned().collect::<Vec<_>>(),
             ),
             None => (
                 format!("“一、总体情况”没有写到“{}”方面。", std.name),
@@ -500,29 +347,33 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(
-            Diagnostic::warning("TEXT-PART", message)
+            rules::TEXT_PART.warning(message)
                 .at(cells)
                 .hint("2021 年报格式要求总体情况包括主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面。"),
         );
     }
+}
+
+/// R-X-7: section 五 has content.
+pub(crate) fn problems(st: &Statement, out: &mut Vec<Diagnostic>) {
     let problems = &st.narrative.sections[SECTION_PROBLEMS];
     if problems.iter().all(|p| p.paragraphs.is_empty()) {
         out.push(
-            Diagnostic::warning(
-                "R-X-7",
-                "报告正文中“五、存在的主要问题及改进情况”没有内容。",
-            )
-            .hint("请写明存在的主要问题和改进措施，并说明上一年度问题的整改情况。"),
+            rules::R_X_7
+                .warning("报告正文中“五、存在的主要问题及改进情况”没有内容。")
+                .hint("请写明存在的主要问题和改进措施，并说明上一年度问题的整改情况。"),
         );
     }
+}
+
+/// R-X-8: a 人民政府 reports 工作考核、社会评议 and 责任追究.
+pub(crate) fn government_duties(st: &Statement, out: &mut Vec<Diagnostic>) {
     if st.info.agency_type == Some(AgencyType::Government) {
         let all: Vec<String> = (0..SECTIONS.len()).map(|i| st.narrative.text(i)).collect();
         let missing = unmentioned(&format::GOVERNMENT_DUTIES, &all.join("\n"));
         if !missing.is_empty() {
             out.push(
-                Diagnostic::error(
-                    "R-X-8",
-                    format!(
+                rules::R_X_8.error(format!(
                         "机关类型为人民政府，报告须包括工作考核、社会评议和责任追究结果情况，但报告正文没有写到：{}。",
                         missing.join("、")
                     ),
@@ -536,16 +387,14 @@ fn narrative(st: &Statement, out: &mut Vec<Diagnostic>) {
 
 /// R-X-6: section 六 reports the matters the format lists there. 信息处理费 is not asked for:
 /// the report always states it, from 基本信息.
-fn other_matters(st: &Statement, out: &mut Vec<Diagnostic>) {
+pub(crate) fn other_matters(st: &Statement, out: &mut Vec<Diagnostic>) {
     let parts = &st.narrative.sections[SECTION_OTHER];
     let missing = unmentioned(&format::OTHER_MATTERS, &st.narrative.text(SECTION_OTHER));
     if missing.is_empty() {
         return;
     }
     out.push(
-        Diagnostic::warning(
-            "R-X-6",
-            format!(
+        rules::R_X_6.warning(format!(
                 "报告正文中“六、其他需要报告的事项”没有写到：{}。",
                 missing.join("、")
             ),
@@ -566,7 +415,7 @@ fn unmentioned(topics: &[format::Topic], text: &str) -> Vec<&'static str> {
 
 /// R-X-5: this year's report is not last year's with new dates (内容雷同, which the 2021
 /// notice names): a section's text nearly the same, or a whole table unchanged with activity.
-fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
+pub(crate) fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
     for (i, section) in SECTIONS.iter().enumerate() {
         let Some(alike) = similarity(
             &st.narrative.text(i),
@@ -578,16 +427,16 @@ fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
         if alike >= COPY_SIMILARITY {
             let parts = st.narrative.sections.get(i).into_iter().flatten();
             out.push(
-                Diagnostic::warning(
-                    "R-X-5",
-                    format!(
+                rules::R_X_5
+                    .warning(format!(
                         "报告正文中“{}”与上一年度的文字 {:.0}% 相同（不计数字）。",
                         section.heading,
                         (alike * 100.0).floor()
+                    ))
+                    .at(parts.filter_map(|p| p.cell.as_ref()))
+                    .hint(
+                        "年报格式通知把“内容雷同”列为须追究责任的问题：请按本年度的工作实际重写。",
                     ),
-                )
-                .at(parts.filter_map(|p| p.cell.as_ref()))
-                .hint("年报格式通知把“内容雷同”列为须追究责任的问题：请按本年度的工作实际重写。"),
             );
         }
     }
@@ -617,9 +466,7 @@ fn copied(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
     for (table, unchanged, first) in same {
         if unchanged {
             out.push(
-                Diagnostic::warning(
-                    "R-X-5",
-                    format!("{table}的每一个数字都与上一年度相同。"),
+                rules::R_X_5.warning(format!("{table}的每一个数字都与上一年度相同。"),
                 )
                 .at(st.cell(first))
                 .hint("各项数字连续两年完全相同极少见，多是沿用了上年的统计表：请核对本年度的统计。"),
@@ -765,7 +612,7 @@ pub fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
     let f = &st.figures;
     for (part, paragraph) in st.narrative.paragraphs() {
         for sentence in paragraph.split_inclusive(['。', '；', '！', '？']) {
-            let cell = part.cell.iter().map(|c| c.to_string());
+            let cell = part.cell.iter();
             if sentence.contains("未收到")
                 && sentence.contains("申请")
                 && !sentence.contains("未收到新")
@@ -773,15 +620,13 @@ pub fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
                 let new = f.t3[T3_NEW][T3_TOTAL_COL];
                 if new > 0 {
                     out.push(
-                        Diagnostic::warning(
-                            "R-X-4",
-                            format!(
+                        rules::R_X_4
+                            .warning(format!(
                                 "报告正文“{}”说未收到申请，但表三「一、本年新收」总计为 {new} 件。",
                                 sentence.trim()
-                            ),
-                        )
-                        .at(cell.clone())
-                        .hint("请改正正文或统计表，使两者一致。"),
+                            ))
+                            .at(cell.clone())
+                            .hint("请改正正文或统计表，使两者一致。"),
                     );
                 }
             }
@@ -796,17 +641,15 @@ pub fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
                             continue;
                         }
                         out.push(
-                            Diagnostic::warning(
-                                "R-X-4",
-                                format!(
+                            rules::R_X_4
+                                .warning(format!(
                                     "报告正文“{}”写的是 {n} 件，但{}为 {} 件。",
                                     sentence.trim(),
                                     claim.what,
                                     values.first().copied().unwrap_or(0)
-                                ),
-                            )
-                            .at(cell.clone())
-                            .hint("请改正正文或统计表，使两者一致。"),
+                                ))
+                                .at(cell.clone())
+                                .hint("请改正正文或统计表，使两者一致。"),
                         );
                     }
                 }
@@ -815,8 +658,8 @@ pub fn narrative_figures(st: &Statement, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// R-T3-6, R-T2-2, R-T2-3: continuity with last year's workbook.
-fn continuity(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
+/// R-T3-6: 上年结转 equals last year's 结转下年度继续办理, per column.
+pub(crate) fn carried_in(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
     let (f, p) = (&st.figures, &prev.figures);
     let mut failed = false;
     for (c, col) in T3_COLS.iter().enumerate() {
@@ -829,56 +672,94 @@ fn continuity(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
             cells.extend(
                 prev.cell(CellId::T3(T3_CARRIED_FORWARD, c))
                     .into_iter()
-                    .map(|x| format!("{x}（{}）", prev.source)),
+                    .map(|x| x.in_file(&prev.source)),
             );
             out.push(
-                Diagnostic::error(
-                    "R-T3-6",
-                    format!(
-                        "表三「{}」列：二、上年结转 {now} 件，但上一年度的四、结转下年度继续办理为 {before} 件。",
-                        col.label
-                    ),
-                )
+                rules::R_T3_6.error(format!(
+                    "表三「{}」列：二、上年结转 {now} 件，但上一年度的四、结转下年度继续办理为 {before} 件。",
+                    col.label
+                ))
                 .at(cells)
                 .hint("上年结转应等于上一年度报告的结转下年度数；如因机构改革等原因确有不同，请在报告中说明。"),
             );
         }
     }
-    for row in ["regulations", "normative_documents"] {
-        let idx = |col: &str| format::t2_index(row, Some(col)).map(CellId::T2);
-        let (Some(issued), Some(repealed), Some(in_force)) =
-            (idx("issued"), idx("repealed"), idx("in_force"))
-        else {
-            continue;
-        };
-        let label = format::t2_cells()
-            .find(|c| c.row_item().id == row)
-            .map_or("", |c| c.row_item().label);
-        let before = p.count(in_force);
-        let (iss, rep, now) = (f.count(issued), f.count(repealed), f.count(in_force));
+}
+
+/// One row of 表二's documents (规章, 行政规范性文件) against last year's: its label, last year's
+/// 现行有效, this year's 制发, 废止 and 现行有效, and their cells.
+struct Documents {
+    label: &'static str,
+    before: u64,
+    issued: u64,
+    repealed: u64,
+    in_force: u64,
+    cells: [CellId; 3],
+}
+
+fn documents<'a>(st: &'a Statement, prev: &'a Statement) -> impl Iterator<Item = Documents> + 'a {
+    ["regulations", "normative_documents"]
+        .into_iter()
+        .filter_map(move |row| {
+            let idx = |col: &str| format::t2_index(row, Some(col)).map(CellId::T2);
+            let cells = [idx("in_force")?, idx("issued")?, idx("repealed")?];
+            let label = format::t2_cells()
+                .find(|c| c.row_item().id == row)
+                .map_or("", |c| c.row_item().label);
+            let f = &st.figures;
+            Some(Documents {
+                label,
+                before: prev.figures.count(cells[0]),
+                in_force: f.count(cells[0]),
+                issued: f.count(cells[1]),
+                repealed: f.count(cells[2]),
+                cells,
+            })
+        })
+}
+
+/// R-T2-2: 现行有效件数 = last year's + 制发 − 废止.
+pub(crate) fn in_force(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
+    for d in documents(st, prev) {
+        let Documents {
+            label,
+            before,
+            issued: iss,
+            repealed: rep,
+            in_force: now,
+            ..
+        } = d;
         let expected = (before + iss).checked_sub(rep);
         if expected != Some(now) {
             out.push(
-                Diagnostic::warning(
-                    "R-T2-2",
-                    format!(
-                        "表二「{label}」现行有效件数为 {now}，而上年现行有效 {before} + 本年制发 {iss} − 本年废止 {rep} = {}。",
-                        expected.map_or_else(|| "负数".to_string(), |e| e.to_string())
-                    ),
-                )
-                .at(st.cell(in_force).into_iter().chain(st.cell(issued)).chain(st.cell(repealed)))
+                rules::R_T2_2.warning(format!(
+                    "表二「{label}」现行有效件数为 {now}，而上年现行有效 {before} + 本年制发 {iss} − 本年废止 {rep} = {}。",
+                    expected.map_or_else(|| "负数".to_string(), |e| e.to_string())
+                ))
+                .at(d.cells.iter().flat_map(|&id| st.cell(id)))
                 .hint("修改、清理或机构调整可能使数字不连续；如属这种情况，请在报告中说明。"),
             );
         }
+    }
+}
+
+/// R-T2-3: no more 废止 than last year's 现行有效 and this year's 制发.
+pub(crate) fn repealed(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
+    for d in documents(st, prev) {
+        let Documents {
+            label,
+            before,
+            issued: iss,
+            repealed: rep,
+            ..
+        } = d;
         if rep > before + iss {
             out.push(
-                Diagnostic::warning(
-                    "R-T2-3",
-                    format!(
+                rules::R_T2_3
+                    .warning(format!(
                         "表二「{label}」本年废止 {rep} 件，多于上年现行有效 {before} 件与本年制发 {iss} 件之和。"
-                    ),
-                )
-                .at(st.cell(repealed)),
+                    ))
+                    .at(st.cell(d.cells[2])),
             );
         }
     }
@@ -957,54 +838,34 @@ mod tests {
         st
     }
 
+    /// Ids are unique, and a rule's words say “（提供上年统计表时）” exactly when it compares
+    /// with last year.
     #[test]
-    fn every_id_in_the_sources_is_a_listed_rule() {
-        let sources = [
-            include_str!("checks.rs"),
-            include_str!("reader.rs"),
-            include_str!("finder.rs"),
-            include_str!("cli.rs"),
-            include_str!("batch.rs"),
-            include_str!("workbook.rs"),
-            include_str!("audit/mod.rs"),
-            include_str!("audit/structure.rs"),
-        ];
-        for src in sources {
-            for (i, _) in src.match_indices("Diagnostic::") {
-                let rest = &src[i..];
-                let Some(open) = rest.find('"') else { continue };
-                let id: String = rest[open + 1..].chars().take_while(|c| *c != '"').collect();
-                if ["R-", "READ-", "INFO-", "TEXT-", "BATCH-"]
-                    .iter()
-                    .any(|p| id.starts_with(p))
-                {
-                    assert!(rule(&id).is_some(), "{id} is not in RULES");
-                }
-            }
-        }
-        let mut ids: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
+    fn rules_are_listed_once_and_say_when_they_need_last_year() {
+        let mut ids: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), RULES.len());
+        assert_eq!(ids.len(), rules::ALL.len());
+        for r in rules::ALL {
+            assert_eq!(
+                r.words.contains("提供上年统计表时"),
+                r.needs_previous(),
+                "{}",
+                r.id
+            );
+            assert!(!r.levels.is_empty() && !r.about.is_empty(), "{}", r.id);
+        }
     }
 
-    /// The rules worded “（提供上年统计表时）” are exactly those of [`NEEDS_PREVIOUS`], and
-    /// none of them is found without last year's workbook.
+    /// None of the rules that compare with last year is found without last year's workbook.
     #[test]
-    fn last_year_rules_are_listed_once_and_need_last_year() {
-        for (id, words) in RULES {
-            assert_eq!(
-                words.contains("提供上年统计表时"),
-                NEEDS_PREVIOUS.contains(&id),
-                "{id}"
-            );
-        }
+    fn last_year_rules_need_last_year() {
         let mut st = statement();
         st.figures.t3[T3_CARRIED_IN][0] = 9;
         st.figures.compute_totals();
         assert!(run(&st, None)
             .iter()
-            .all(|d| !NEEDS_PREVIOUS.contains(&d.id)));
+            .all(|d| !rules::find(d.id).is_some_and(|r| r.needs_previous())));
     }
 
     fn ids(d: &[Diagnostic]) -> Vec<&'static str> {
@@ -1040,7 +901,7 @@ mod tests {
         st.written.insert(CellId::T3(T3_NEW, T3_TOTAL_COL), 4);
         st.written.insert(CellId::T3(T3_RESULTS_TOTAL, 0), 3);
         let d = run(&st, None);
-        assert_eq!(ids(&d), vec!["R-T3-3", "R-T3-2", "R-T4-1"]);
+        assert_eq!(ids(&d), vec!["R-T3-2", "R-T3-3", "R-T4-1"]);
         assert!(d[2].message.contains("填的是 0") && d[2].message.contains("为 11"));
     }
 

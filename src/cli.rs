@@ -368,7 +368,7 @@ fn sources_table(sources: &[report_gen::statement::Source]) -> String {
         .map(|s| match (&s.cell, s.computed, s.written) {
             (Some(c), true, Some(w)) => format!("计算得出（表中填 {w}，{c}）"),
             (_, true, _) => "计算得出".to_string(),
-            (Some(c), false, _) => c.clone(),
+            (Some(c), false, _) => c.to_string(),
             (None, false, _) => "未读取（按 0 计）".to_string(),
         })
         .collect();

@@ -1,9 +1,11 @@
 //! Diagnostics as values: id, severity, message, cells, hint.
 //!
-//! Every finding of the reader and the checks is a [`Diagnostic`]. People read them as text
-//! grouped by severity ([`render_text`]); machines read them as JSON (they serialise with serde).
+//! Every finding of the reader and the checks is a [`Diagnostic`], made from its rule in
+//! [`crate::rules`]. People read them as text grouped by severity ([`render_text`]); machines
+//! read them as JSON (they serialise with serde, cells as `Sheet!D7`).
 
-use serde::Serialize;
+use crate::rules::Rule;
+use serde::{Serialize, Serializer};
 use std::fmt::{self, Write as _};
 
 /// How serious a finding is.
@@ -29,33 +31,24 @@ impl Severity {
 /// One finding about a workbook.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
-    /// Stable id: a rule id of the reference (R-T3-1 …) or a reader id (READ-…).
+    /// The id of its rule in [`crate::rules`].
     pub id: &'static str,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong and what to fix, in Chinese.
     pub message: String,
     /// The cells involved, e.g. `依申请公开!D7`.
-    pub cells: Vec<String>,
+    pub cells: Vec<CellRef>,
     /// A further hint, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
-    /// An error.
-    pub fn error(id: &'static str, message: impl Into<String>) -> Self {
-        Self::new(id, Severity::Error, message)
-    }
-
-    /// A warning.
-    pub fn warning(id: &'static str, message: impl Into<String>) -> Self {
-        Self::new(id, Severity::Warning, message)
-    }
-
-    fn new(id: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    /// A finding of `rule` (see [`Rule::error`] and [`Rule::warning`]).
+    pub fn new(rule: &'static Rule, severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
-            id,
+            id: rule.id,
             severity,
             message: message.into(),
             cells: Vec::new(),
@@ -64,12 +57,12 @@ impl Diagnostic {
     }
 
     /// Adds the cells involved.
-    pub fn at<I, S>(mut self, cells: I) -> Self
+    pub fn at<I>(mut self, cells: I) -> Self
     where
-        I: IntoIterator<Item = S>,
-        S: ToString,
+        I: IntoIterator,
+        I::Item: Into<CellRef>,
     {
-        self.cells.extend(cells.into_iter().map(|c| c.to_string()));
+        self.cells.extend(cells.into_iter().map(Into::into));
         self
     }
 
@@ -89,7 +82,7 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}] {}", self.id, self.message)?;
         if !self.cells.is_empty() {
-            write!(f, "（位置：{}）", self.cells.join("、"))?;
+            write!(f, "（位置：{}）", list(&self.cells))?;
         }
         Ok(())
     }
@@ -117,7 +110,7 @@ pub fn render_text(diagnostics: &[Diagnostic]) -> String {
         for d in group {
             let _ = writeln!(out, "  [{}] {}", d.id, d.message);
             if !d.cells.is_empty() {
-                let _ = writeln!(out, "      位置：{}", d.cells.join("、"));
+                let _ = writeln!(out, "      位置：{}", list(&d.cells));
             }
             if let Some(h) = &d.hint {
                 let _ = writeln!(out, "      提示：{h}");
@@ -133,8 +126,14 @@ pub fn render_text(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// A cell address in a sheet, shown as `Sheet!D7`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// Cells as people read them: `表三!D7、表三!D8`.
+pub fn list(cells: &[CellRef]) -> String {
+    let shown: Vec<String> = cells.iter().map(ToString::to_string).collect();
+    shown.join("、")
+}
+
+/// A cell address in a sheet, shown as `Sheet!D7`, or `Sheet!D7（file）` in another workbook.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CellRef {
     /// Sheet name.
     pub sheet: String,
@@ -142,6 +141,11 @@ pub struct CellRef {
     pub row: u32,
     /// 0-based column.
     pub col: u32,
+    /// The workbook, when it is not the one the diagnostic is about (last year's).
+    pub file: Option<String>,
+    /// How a published report's reader finds the position (`表三 第7行…`, `第3段`), which is
+    /// shown instead of the address (`audit`).
+    pub name: Option<String>,
 }
 
 impl CellRef {
@@ -151,13 +155,62 @@ impl CellRef {
             sheet: sheet.to_string(),
             row,
             col,
+            file: None,
+            name: None,
         }
+    }
+
+    /// The same position, shown by the name a reader finds it by.
+    pub fn named(mut self, name: String) -> Self {
+        self.name = Some(name);
+        self
+    }
+
+    /// The same cell, named as one of another workbook.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_string());
+        self
+    }
+}
+
+impl From<&CellRef> for CellRef {
+    fn from(c: &CellRef) -> Self {
+        c.clone()
     }
 }
 
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}!{}", self.sheet, a1(self.row, self.col))
+        match &self.name {
+            Some(name) => f.write_str(name)?,
+            None => write!(f, "{}!{}", self.sheet, a1(self.row, self.col))?,
+        }
+        if let Some(file) = &self.file {
+            write!(f, "（{file}）")?;
+        }
+        Ok(())
+    }
+}
+
+/// A cell equals the text people read it as (`Sheet!D7`).
+impl PartialEq<&str> for CellRef {
+    // Shown text is built to compare: the address or name, and the file.
+    #[allow(clippy::cmp_owned)]
+    fn eq(&self, text: &&str) -> bool {
+        self.to_string() == *text
+    }
+}
+
+impl PartialEq<String> for CellRef {
+    fn eq(&self, text: &String) -> bool {
+        *self == text.as_str()
+    }
+}
+
+/// As people read it (`Sheet!D7`), in JSON as in text.
+impl Serialize for CellRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -196,9 +249,10 @@ mod tests {
 
     #[test]
     fn text_groups_errors_before_warnings() {
+        use crate::rules::{R_T3_1, R_T3_7};
         let d = vec![
-            Diagnostic::warning("W", "w").at(["S!A1"]),
-            Diagnostic::error("E", "e").hint("h"),
+            R_T3_7.warning("w").at([CellRef::new("S", 0, 0)]),
+            R_T3_1.error("e").hint("h"),
         ];
         let t = render_text(&d);
         let e = t.find("错误（1 项）").unwrap_or(usize::MAX);

@@ -24,6 +24,7 @@ use crate::format::{self, CellId, T3_ROWS};
 use crate::label::key;
 use crate::layout::{Content, Table};
 use crate::number::{self, Parsed};
+use crate::rules;
 use crate::workbook::{Book, Sheet, Value};
 use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
@@ -1568,24 +1569,20 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
     for (cell, ids) in ambiguous.into_iter().take(MAX_NAMED) {
         let names: Vec<String> = ids.iter().map(|id| id.describe()).collect();
         report.out.push(
-            Diagnostic::error(
-                "READ-AMBIGUOUS",
-                format!(
+            rules::READ_AMBIGUOUS
+                .error(format!(
                     "{cell} 的数字无法确定属于哪一项：它的行名和列名同时符合{}。",
                     names.join("、")
-                ),
-            )
-            .at([cell])
-            .hint("请按年报格式写全行名和列名。"),
+                ))
+                .at([cell])
+                .hint("请按年报格式写全行名和列名。"),
         );
     }
     for (table, cells) in unclear {
         let name = Table::ALL.get(table).map_or("", |t| t.name());
         let n = cells.len();
         report.out.push(
-            Diagnostic::error(
-                "READ-AMBIGUOUS",
-                format!(
+            rules::READ_AMBIGUOUS.error(format!(
                     "{name}中有 {n} 个数字无法确定属于哪一项：它们所在的列（或行）没有自己的表头，只有上一级的表头（例如“法人或其他组织”下没有写明各类申请人）。"
                 ),
             )
@@ -1600,9 +1597,7 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
             .cloned()
             .unwrap_or((CellRef::new("", 0, 0), String::new()));
         report.out.push(
-            Diagnostic::error(
-                "READ-AMBIGUOUS",
-                format!(
+            rules::READ_AMBIGUOUS.error(format!(
                     "{name}中有 {} 个数字不属于年报格式中的任何一项，例如 {first}：{words}不是同一项目的行和列。",
                     cells.len()
                 ),
@@ -1750,9 +1745,7 @@ impl Report<'_> {
         });
         let written = self.written(sheet, at);
         self.out.push(
-            Diagnostic::error(
-                "READ-AMBIGUOUS",
-                format!(
+            rules::READ_AMBIGUOUS.error(format!(
                     "{cell} 写作“{written}”，与年报格式中的“{}”和“{}”都只差一两个字，无法确定是哪一项。",
                     self.cat.label(a),
                     self.cat.label(b)
@@ -1842,14 +1835,12 @@ impl Report<'_> {
                 None => "与年报格式相差一两个字".to_string(),
             };
             self.out.push(
-                Diagnostic::warning(
-                    "READ-DEVIATION",
-                    format!(
+                rules::READ_DEVIATION
+                    .warning(format!(
                         "“{written}”与年报格式的“{official}”不同（{why}），已按“{official}”读取。"
-                    ),
-                )
-                .at(cells.into_iter().take(MAX_NAMED))
-                .hint(format!("发布前请改为年报格式的“{official}”。")),
+                    ))
+                    .at(cells.into_iter().take(MAX_NAMED))
+                    .hint(format!("发布前请改为年报格式的“{official}”。")),
             );
         }
         chosen
@@ -1887,18 +1878,13 @@ impl Report<'_> {
                 let starts: Vec<CellRef> =
                     first_hits.iter().map(|h| self.cell_ref(h.pos)).collect();
                 let d = if differ.is_empty() {
-                    Diagnostic::warning(
-                        "READ-TABLE-DUPLICATE",
-                        format!(
-                            "工作簿中有 {copies} 张{}，数字相同，已按从 {} 开始的一张读取。",
-                            table.name(),
-                            starts.first().map(|c| c.to_string()).unwrap_or_default()
-                        ),
-                    )
+                    rules::READ_TABLE_DUPLICATE.warning(format!(
+                        "工作簿中有 {copies} 张{}，数字相同，已按从 {} 开始的一张读取。",
+                        table.name(),
+                        starts.first().map(|c| c.to_string()).unwrap_or_default()
+                    ))
                 } else {
-                    Diagnostic::error(
-                        "READ-TABLE-DUPLICATE",
-                        format!(
+                    rules::READ_TABLE_DUPLICATE.error(format!(
                             "工作簿中有 {copies} 张{}，且数字不同，无法确定以哪一张为准：{}（共 {} 处不同）。",
                             table.name(),
                             examples.join("；"),
@@ -1930,24 +1916,18 @@ impl Report<'_> {
                 let row = row_name(id);
                 let cells: Vec<CellRef> = labels.iter().map(|&p| self.cell_ref(p)).collect();
                 let d = if agree {
-                    Diagnostic::warning(
-                        "READ-ROW-DUPLICATE",
-                        format!(
-                            "{}的{row}出现了 {} 次，数字相同，已按第一次出现的读取。",
-                            table.name(),
-                            cells.len()
-                        ),
-                    )
+                    rules::READ_ROW_DUPLICATE.warning(format!(
+                        "{}的{row}出现了 {} 次，数字相同，已按第一次出现的读取。",
+                        table.name(),
+                        cells.len()
+                    ))
                 } else {
-                    Diagnostic::error(
-                        "READ-ROW-DUPLICATE",
-                        format!(
-                            "{}的{row}出现了 {} 次，且数字不同，无法确定以哪一处为准：{}。",
-                            table.name(),
-                            cells.len(),
-                            examples.join("；")
-                        ),
-                    )
+                    rules::READ_ROW_DUPLICATE.error(format!(
+                        "{}的{row}出现了 {} 次，且数字不同，无法确定以哪一处为准：{}。",
+                        table.name(),
+                        cells.len(),
+                        examples.join("；")
+                    ))
                 };
                 self.out
                     .push(d.at(cells).hint("请删除重复的行，只保留一行。"));
@@ -1963,9 +1943,7 @@ impl Report<'_> {
         for (t, table) in Table::ALL.iter().enumerate() {
             if !tables.get(t).copied().unwrap_or(false) {
                 self.out.push(
-                    Diagnostic::error(
-                        "READ-TABLE-MISSING",
-                        format!("没有找到{}（{}）：{}。", table.name(), table.title(), needs(*table)),
+                    rules::READ_TABLE_MISSING.error(format!("没有找到{}（{}）：{}。", table.name(), table.title(), needs(*table)),
                     )
                     .hint("请确认表格的行名、列名与年报格式一致（可用 report-gen init 生成标准统计表）。"),
                 );
@@ -2002,18 +1980,16 @@ impl Report<'_> {
                     |c: usize| (0..T3_ROWS.len()).all(|r| lost.contains(&CellId::T3(r, c)));
                 for (r, row) in T3_ROWS.iter().enumerate().filter(|(r, _)| row_lost(*r)) {
                     if r == format::T3_RESULTS_TOTAL {
-                        self.out.push(Diagnostic::warning(
-                            "READ-TOTAL-MISSING",
-                            "表三没有“（七）总计”行，已按各项办理结果之和计算。",
-                        ));
+                        self.out.push(
+                            rules::READ_TOTAL_MISSING
+                                .warning("表三没有“（七）总计”行，已按各项办理结果之和计算。"),
+                        );
                     } else {
                         self.out.push(
-                            Diagnostic::error(
-                                "READ-ROW-MISSING",
-                                format!("表三缺少{}行。", row.describe()),
-                            )
-                            .at(anchor.clone())
-                            .hint("请按年报格式补齐该行（没有的填 0）。"),
+                            rules::READ_ROW_MISSING
+                                .error(format!("表三缺少{}行。", row.describe()))
+                                .at(anchor.clone())
+                                .hint("请按年报格式补齐该行（没有的填 0）。"),
                         );
                     }
                 }
@@ -2023,18 +1999,16 @@ impl Report<'_> {
                     .filter(|(c, _)| col_lost(*c))
                 {
                     if c == format::T3_TOTAL_COL {
-                        self.out.push(Diagnostic::warning(
-                            "READ-TOTAL-MISSING",
-                            "表三没有“总计”列，已按各类申请人之和计算。",
-                        ));
+                        self.out.push(
+                            rules::READ_TOTAL_MISSING
+                                .warning("表三没有“总计”列，已按各类申请人之和计算。"),
+                        );
                     } else {
                         self.out.push(
-                            Diagnostic::error(
-                                "READ-COLUMN-MISSING",
-                                format!("表三缺少「{}」列。", col.label),
-                            )
-                            .at(anchor.clone())
-                            .hint("请按年报格式补齐该列（没有的填 0）。"),
+                            rules::READ_COLUMN_MISSING
+                                .error(format!("表三缺少「{}」列。", col.label))
+                                .at(anchor.clone())
+                                .hint("请按年报格式补齐该列（没有的填 0）。"),
                         );
                     }
                 }
@@ -2049,10 +2023,10 @@ impl Report<'_> {
                 for (g, (group, _)) in format::T4_GROUPS.iter().enumerate() {
                     let total = CellId::T4(g, format::T4_TOTAL);
                     if lost.contains(&total) {
-                        self.out.push(Diagnostic::warning(
-                            "READ-TOTAL-MISSING",
-                            format!("表四“{}”没有“总计”列，已按各项之和计算。", group.label),
-                        ));
+                        self.out.push(rules::READ_TOTAL_MISSING.warning(format!(
+                            "表四“{}”没有“总计”列，已按各项之和计算。",
+                            group.label
+                        )));
                     }
                 }
                 let rest: Vec<CellId> = lost.iter().copied().filter(|id| !id.is_total()).collect();
@@ -2067,12 +2041,10 @@ impl Report<'_> {
                             .collect();
                         if row_cells.iter().all(|id| lost.contains(id)) {
                             self.out.push(
-                                Diagnostic::error(
-                                    "READ-ROW-MISSING",
-                                    format!("表二缺少“{}”行。", item.label),
-                                )
-                                .at(anchor.clone())
-                                .hint("请按年报格式补齐该行（没有的填 0）。"),
+                                rules::READ_ROW_MISSING
+                                    .error(format!("表二缺少“{}”行。", item.label))
+                                    .at(anchor.clone())
+                                    .hint("请按年报格式补齐该行（没有的填 0）。"),
                             );
                         } else {
                             let rest: Vec<CellId> = row_cells
@@ -2097,15 +2069,13 @@ impl Report<'_> {
             .map(|id| id.describe())
             .collect();
         self.out.push(
-            Diagnostic::error(
-                "READ-CELL-MISSING",
-                format!(
+            rules::READ_CELL_MISSING
+                .error(format!(
                     "没有找到{}：它们的行名或列名与年报格式对不上。",
                     names.join("、")
-                ),
-            )
-            .at(anchor.to_vec())
-            .hint("请按年报格式写出这些数字的行名和列名。"),
+                ))
+                .at(anchor.to_vec())
+                .hint("请按年报格式写出这些数字的行名和列名。"),
         );
     }
 
@@ -2124,12 +2094,10 @@ impl Report<'_> {
         if !(down || across) {
             let first = places.first().map(|&p| self.cell_ref(p));
             self.out.push(
-                Diagnostic::warning(
-                    "READ-ROW-ORDER",
-                    "表三各行的顺序与年报格式不一致，已按行名读取。",
-                )
-                .at(first)
-                .hint("发布前请按年报格式的顺序排列。"),
+                rules::READ_ROW_ORDER
+                    .warning("表三各行的顺序与年报格式不一致，已按行名读取。")
+                    .at(first)
+                    .hint("发布前请按年报格式的顺序排列。"),
             );
         }
     }

@@ -37,6 +37,7 @@ pub mod output;
 pub mod pdf;
 pub mod reader;
 pub mod report;
+pub mod rules;
 pub mod statement;
 pub mod summary;
 pub mod typography;

@@ -18,6 +18,7 @@ use crate::format::{
 };
 use crate::label::key;
 use crate::number::{self, Parsed};
+use crate::rules;
 use crate::statement::{AgencyType, Date, Part, Statement};
 use crate::workbook::{Book, Sheet, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -76,9 +77,8 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     }
     let found = finder::find(book, &|p| r.key_at(p));
     if !found.tables.iter().any(|&t| t) {
-        let mut diags = vec![Diagnostic::error(
-            "READ-NO-TABLE",
-            "工作簿中没有找到任何统计表（表二、表三、表四）。",
+        let mut diags =
+            vec![rules::READ_NO_TABLE.error("工作簿中没有找到任何统计表（表二、表三、表四）。",
         )
         .hint("请使用 report-gen init 生成的统计表，或把年报格式中的三张表原样粘贴到工作簿中。")];
         diags.extend(found.diagnostics);
@@ -98,10 +98,9 @@ pub fn from_book(path: &Path, book: &Book) -> Result<Statement> {
     r.narrative();
     r.characters();
     for hidden in &book.hidden {
-        r.diags.push(Diagnostic::warning(
-            "READ-HIDDEN",
-            format!("已忽略隐藏的工作表“{hidden}”。如其中有需要的数据，请取消隐藏后再试。"),
-        ));
+        r.diags.push(rules::READ_HIDDEN.warning(format!(
+            "已忽略隐藏的工作表“{hidden}”。如其中有需要的数据，请取消隐藏后再试。"
+        )));
     }
     r.diags.extend(crate::workbook::linked_warnings(book));
     r.st.figures.compute_totals();
@@ -232,9 +231,9 @@ fn figure(book: &Book, id: CellId, p: Pos, st: &mut Statement, diags: &mut Vec<D
     let cell = cell_at(book, p);
     st.cells.insert(id, cell.clone());
     let rule = match id {
-        CellId::T2(_) => "R-T2-1",
-        CellId::T3(..) => "R-T3-5",
-        CellId::T4(..) => "R-T4-2",
+        CellId::T2(_) => &rules::R_T2_1,
+        CellId::T3(..) => &rules::R_T3_5,
+        CellId::T4(..) => &rules::R_T4_2,
     };
     let unit = match id {
         CellId::T2(T2_FEES) => Unit::Wan,
@@ -247,11 +246,7 @@ fn figure(book: &Book, id: CellId, p: Pos, st: &mut Statement, diags: &mut Vec<D
         Err(f) => {
             // Described only for a finding: most cells are fine.
             let message = format!("{}{}。", id.describe(), f.problem);
-            let d = match f.severity {
-                Severity::Error => Diagnostic::error(rule, message),
-                Severity::Warning => Diagnostic::warning(rule, message),
-            };
-            let d = d.at([&cell]);
+            let d = rule.report(f.severity, message).at([&cell]);
             diags.push(match f.hint {
                 Some(h) => d.hint(h),
                 None => d,
@@ -288,17 +283,15 @@ pub fn check_sums(book: &Book, sums: &[finder::Sum], st: &Statement) -> Vec<Diag
         cells.extend(s.parts.iter().filter_map(|id| st.cells.get(id).cloned()));
         let names: Vec<String> = s.parts.iter().map(|id| id.describe()).collect();
         diags.push(
-            Diagnostic::error(
-                "READ-SUM",
-                format!(
+            rules::READ_SUM
+                .error(format!(
                     "{} 的“{}”填的是 {written}，但{}之和为 {parts}。",
                     cell_at(book, s.at),
                     s.label,
                     names.join("、")
-                ),
-            )
-            .at(cells)
-            .hint("请改正合计，或核对各分项。"),
+                ))
+                .at(cells)
+                .hint("请改正合计，或核对各分项。"),
         );
     }
     diags
@@ -374,14 +367,12 @@ impl<'a> Reader<'a> {
             .map(|(l, why, _)| format!("“{l}”（{why}）"))
             .collect();
         Some(
-            Diagnostic::error(
-                "R-X-2",
-                format!(
+            rules::R_X_2.error(format!(
                     "这是 2019 年试行格式（国办公开办函〔2019〕60号）的统计表：发现 {}。2021 格式（国办公开办函〔2021〕30号）的表二统计口径不同，旧表的数字无法换算成新表。",
                     list.join("、")
                 ),
             )
-            .at(found.iter().map(|(.., c)| c.to_string()))
+            .at(found.iter().map(|(.., c)| c))
             .hint("请用 report-gen init 生成 2021 版统计表，按新口径重新填写。"),
         )
     }
@@ -418,14 +409,12 @@ impl<'a> Reader<'a> {
             };
             if let Some(a) = alias {
                 self.diags.push(
-                    Diagnostic::warning(
-                        "READ-DEVIATION",
-                        format!(
+                    rules::READ_DEVIATION
+                        .warning(format!(
                             "“{}”与统计表的“{}”不同（{}），已按“{}”读取。",
                             a.text, field.label, a.note, field.label
-                        ),
-                    )
-                    .at([self.cell_ref(label_at)]),
+                        ))
+                        .at([self.cell_ref(label_at)]),
                 );
             }
             return Some((at, value));
@@ -488,18 +477,16 @@ impl<'a> Reader<'a> {
             None => format!("{place}“{}”", file_name(&self.st.source)),
         };
         self.diags.push(
-            Diagnostic::warning(
-                "READ-INFO",
-                format!(
+            rules::READ_INFO
+                .warning(format!(
                     "没有找到“{}”一栏，已从{place}读取为“{value}”。",
                     field.label
-                ),
-            )
-            .at(at.map(|p| self.cell_ref(p)))
-            .hint(format!(
-                "请在“基本信息”表中填写“{}”，以免读错。",
-                field.label
-            )),
+                ))
+                .at(at.map(|p| self.cell_ref(p)))
+                .hint(format!(
+                    "请在“基本信息”表中填写“{}”，以免读错。",
+                    field.label
+                )),
         );
         if let Some(p) = at {
             self.st.info_cells.insert(field.id, self.cell_ref(p));
@@ -548,54 +535,51 @@ impl<'a> Reader<'a> {
         let Some(year) = self.st.info.year else {
             return;
         };
-        let mut named: Vec<(String, i32, String)> = Vec::new();
+        let mut named: Vec<(CellRef, i32, String)> = Vec::new();
         if let Some(c) = self.st.info_cells.get("year") {
-            named.push((c.to_string(), year, String::new()));
+            named.push((c.clone(), year, String::new()));
         }
         let sources = self.year_sources();
         for (source, y, at, words) in &sources {
             if *source <= 1 {
                 if let Some(p) = at {
-                    named.push((self.cell_ref(*p).to_string(), *y, words.clone()));
+                    named.push((self.cell_ref(*p), *y, words.clone()));
                 }
             }
         }
         if let Some((cell, other, words)) = named.iter().find(|(_, y, _)| *y != year).cloned() {
-            let first = named.first().map(|(c, ..)| c.clone()).unwrap_or_default();
+            let first = named.first().map(|(c, ..)| c.clone());
+            let shown = first.as_ref().map(ToString::to_string).unwrap_or_default();
             self.diags.push(
-                Diagnostic::error(
-                    "R-X-3",
-                    format!(
-                        "工作簿中有两个不同的年度：{first} 为 {year} 年，{cell}“{words}”为 {other} 年。"
-                    ),
-                )
-                .at([first, cell])
+                rules::R_X_3
+                    .error(format!(
+                        "工作簿中有两个不同的年度：{shown} 为 {year} 年，{cell}“{words}”为 {other} 年。"
+                    ))
+                    .at(first.into_iter().chain([cell]))
                 .hint("请核对报告年度，改正其中错误的一处。"),
             );
             return;
         }
         if let Some((_, y, _, name)) = sources.iter().find(|(s, y, ..)| *s == 3 && *y != year) {
             self.diags.push(
-                Diagnostic::warning(
-                    "READ-INFO",
-                    format!("文件名“{name}”中的年度 {y} 与报告年度 {year} 不同。"),
-                )
-                .hint("请确认这是要报告的年度的统计表。"),
+                rules::READ_INFO
+                    .warning(format!(
+                        "文件名“{name}”中的年度 {y} 与报告年度 {year} 不同。"
+                    ))
+                    .hint("请确认这是要报告的年度的统计表。"),
             );
         }
     }
 
     fn info_missing(&mut self, field: &InfoField) {
         let d = match field.id {
-            "agency" => Diagnostic::error("INFO-AGENCY", "没有填写“机关名称”。")
+            "agency" => rules::INFO_AGENCY.error("没有填写“机关名称”。")
                 .hint("请在“基本信息”表中填写机关全称，它是报告标题和落款。"),
-            "year" => Diagnostic::error("R-X-3", "没有填写“报告年度”。")
+            "year" => rules::R_X_3.error("没有填写“报告年度”。")
                 .hint("请在“基本信息”表中填写四位数字年份，例如 2025。"),
-            "agency_type" => Diagnostic::warning(
-                "INFO-TYPE",
-                "没有填写“机关类型”（人民政府 或 政府部门），无法判断是否须报告工作考核、社会评议和责任追究结果。",
+            "agency_type" => rules::INFO_TYPE.warning("没有填写“机关类型”（人民政府 或 政府部门），无法判断是否须报告工作考核、社会评议和责任追究结果。",
             ),
-            "date" => Diagnostic::warning("INFO-DATE", "没有填写“成文日期”，报告落款将没有日期。"),
+            "date" => rules::INFO_DATE.warning("没有填写“成文日期”，报告落款将没有日期。"),
             _ => return,
         };
         // Name the empty cell when the label was there.
@@ -639,11 +623,9 @@ impl<'a> Reader<'a> {
                     Some(y) => info.year = Some(y),
                     None if shown.is_empty() => self.info_missing(field),
                     None => self.diags.push(
-                        Diagnostic::error(
-                            "R-X-3",
-                            format!("“报告年度”应为四位数字年份，实际填的是“{shown}”。"),
-                        )
-                        .at([&cell]),
+                        rules::R_X_3
+                            .error(format!("“报告年度”应为四位数字年份，实际填的是“{shown}”。"))
+                            .at([&cell]),
                     ),
                 }
             }
@@ -656,11 +638,11 @@ impl<'a> Reader<'a> {
                     self.info_missing(field);
                 } else {
                     self.diags.push(
-                        Diagnostic::warning(
-                            "INFO-TYPE",
-                            format!("“机关类型”应为“人民政府”或“政府部门”，实际填的是“{shown}”。"),
-                        )
-                        .at([&cell]),
+                        rules::INFO_TYPE
+                            .warning(format!(
+                                "“机关类型”应为“人民政府”或“政府部门”，实际填的是“{shown}”。"
+                            ))
+                            .at([&cell]),
                     );
                 }
             }
@@ -674,12 +656,10 @@ impl<'a> Reader<'a> {
                     Some(d) => info.date = Some(d),
                     None if shown.is_empty() => self.info_missing(field),
                     None => self.diags.push(
-                        Diagnostic::warning(
-                            "INFO-DATE",
-                            format!("“成文日期”无法识别为日期：“{shown}”。"),
-                        )
-                        .at([&cell])
-                        .hint("请写成 2026年1月20日 的形式。"),
+                        rules::INFO_DATE
+                            .warning(format!("“成文日期”无法识别为日期：“{shown}”。"))
+                            .at([&cell])
+                            .hint("请写成 2026年1月20日 的形式。"),
                     ),
                 }
             }
@@ -693,11 +673,9 @@ impl<'a> Reader<'a> {
                     Parsed::Number(x) if (0.0..=MAX_COUNT).contains(&x) => {
                         if field.kind == FieldKind::Count && x.fract() != 0.0 {
                             self.diags.push(
-                                Diagnostic::error(
-                                    "INFO-FEE",
-                                    format!("“{}”应为整数，实际为 {x}。", field.label),
-                                )
-                                .at([&cell]),
+                                rules::INFO_FEE
+                                    .error(format!("“{}”应为整数，实际为 {x}。", field.label))
+                                    .at([&cell]),
                             );
                             return;
                         }
@@ -705,24 +683,20 @@ impl<'a> Reader<'a> {
                     }
                     Parsed::Blank => {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "INFO-FEE",
-                                format!("“{}”未填写，按 0 读取。", field.label),
-                            )
-                            .at([&cell]),
+                            rules::INFO_FEE
+                                .warning(format!("“{}”未填写，按 0 读取。", field.label))
+                                .at([&cell]),
                         );
                         0.0
                     }
                     _ => {
                         self.diags.push(
-                            Diagnostic::error(
-                                "INFO-FEE",
-                                format!(
+                            rules::INFO_FEE
+                                .error(format!(
                                     "“{}”应为不小于 0 的数字，实际填的是“{shown}”。",
                                     field.label
-                                ),
-                            )
-                            .at([&cell]),
+                                ))
+                                .at([&cell]),
                         );
                         return;
                     }
@@ -750,9 +724,7 @@ impl<'a> Reader<'a> {
                     .take(MAX_NAMED)
                     .map(|&(r, c)| CellRef::new(&sheet.name, r, c));
                 self.diags.push(
-                    Diagnostic::warning(
-                        "READ-CONTROL",
-                        format!(
+                    rules::READ_CONTROL.warning(format!(
                             "工作表“{}”有 {} 个单元格含不可见的控制字符，已删除。",
                             sheet.name,
                             sheet.stripped.len()
@@ -773,9 +745,7 @@ impl<'a> Reader<'a> {
                 .collect();
             if let Some(first) = far.first() {
                 self.diags.push(
-                    Diagnostic::warning(
-                        "READ-FAR-CELL",
-                        format!(
+                    rules::READ_FAR_CELL.warning(format!(
                             "{first} 有内容，远在统计表之外（共 {count} 处），已忽略。"
                         ),
                     )
@@ -833,9 +803,7 @@ impl<'a> Reader<'a> {
                 .map(|c| format!("“{c}”"))
                 .collect();
             self.diags.push(
-                Diagnostic::warning(
-                    "READ-GB2312",
-                    format!(
+                rules::READ_GB2312.warning(format!(
                         "有 GB2312 字符集以外的字 {}：公文字体（仿宋_GB2312、楷体_GB2312）中没有这些字，Word 会换用其他字体显示，或显示为方框。",
                         shown.join("")
                     ),
@@ -869,9 +837,7 @@ impl<'a> Reader<'a> {
                 Some((p, find(&heading_head)?, find(&body_head)?))
             });
         let Some((p, heading_col, body_col)) = header else {
-            self.diags.push(Diagnostic::warning(
-                "READ-NARRATIVE",
-                "没有找到“报告正文”表（章节、小标题、正文三列），报告的总体情况、存在的主要问题及改进情况等章节将没有内容。",
+            self.diags.push(rules::READ_NARRATIVE.warning("没有找到“报告正文”表（章节、小标题、正文三列），报告的总体情况、存在的主要问题及改进情况等章节将没有内容。",
             ));
             return;
         };
@@ -903,25 +869,19 @@ impl<'a> Reader<'a> {
                 match section {
                     None => {
                         self.diags.push(
-                            Diagnostic::warning("READ-NARRATIVE", format!("无法识别章节“{sec}”，该行已忽略。"))
+                            rules::READ_NARRATIVE.warning(format!("无法识别章节“{sec}”，该行已忽略。"))
                                 .at([CellRef::new(&sheet.name, row, p.col)])
                                 .hint("章节应为：一、总体情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"),
                         );
                     }
                     Some(i) if !SECTIONS.get(i).is_some_and(|s| s.narrative) => {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "READ-NARRATIVE",
-                                format!(
+                            rules::READ_NARRATIVE
+                                .warning(format!(
                                     "“{}”由统计表自动生成，正文表中的该行已忽略。",
                                     SECTIONS.get(i).map_or("", |s| s.heading)
-                                ),
-                            )
-                            .at([CellRef::new(
-                                &sheet.name,
-                                row,
-                                p.col,
-                            )]),
+                                ))
+                                .at([CellRef::new(&sheet.name, row, p.col)]),
                         );
                         section = None;
                     }
@@ -931,7 +891,8 @@ impl<'a> Reader<'a> {
             let Some(s) = section else {
                 if sec.is_empty() {
                     self.diags.push(
-                        Diagnostic::warning("READ-NARRATIVE", "这一行没有填写章节，已忽略。")
+                        rules::READ_NARRATIVE
+                            .warning("这一行没有填写章节，已忽略。")
                             .at([CellRef::new(&sheet.name, row, p.col)]),
                     );
                 }

@@ -15,7 +15,7 @@ pub struct Checked {
     pub statement: Statement,
     /// Everything the reader and the checks found.
     pub diagnostics: Vec<Diagnostic>,
-    /// Whether last year's workbook was compared (see [`checks::NEEDS_PREVIOUS`]).
+    /// Whether last year's workbook was compared (see [`crate::rules::Rule::needs_previous`]).
     pub previous: bool,
 }
 

@@ -185,7 +185,7 @@ pub struct Source {
     /// The figure.
     pub value: crate::figures::Number,
     /// The cell it was read from; for a total, where the workbook wrote it (if it did).
-    pub cell: Option<String>,
+    pub cell: Option<CellRef>,
     /// Whether the figure is computed from its parts (every total is).
     pub computed: bool,
     /// A total as the workbook wrote it, when it wrote one.
@@ -201,29 +201,21 @@ impl Statement {
                 id: id.key(),
                 name: id.describe(),
                 value: self.figures.get(id),
-                cell: self.cells.get(&id).map(|c| c.to_string()),
+                cell: self.cells.get(&id).cloned(),
                 computed: id.is_total(),
                 written: self.written.get(&id).copied(),
             })
             .collect()
     }
 
-    /// Where a figure was read, as text (empty when it was not read from a cell).
-    pub fn cell(&self, id: CellId) -> Vec<String> {
-        self.cells
-            .get(&id)
-            .map(|c| c.to_string())
-            .into_iter()
-            .collect()
+    /// Where a figure was read (empty when it was not read from a cell).
+    pub fn cell(&self, id: CellId) -> Vec<CellRef> {
+        self.cells.get(&id).cloned().into_iter().collect()
     }
 
     /// Where a 基本信息 field was read.
-    pub fn info_cell(&self, id: &str) -> Vec<String> {
-        self.info_cells
-            .get(id)
-            .map(|c| c.to_string())
-            .into_iter()
-            .collect()
+    pub fn info_cell(&self, id: &str) -> Vec<CellRef> {
+        self.info_cells.get(id).cloned().into_iter().collect()
     }
 }
 

@@ -281,7 +281,7 @@ fn findings(
             ws.write_string_with_format(
                 r,
                 5,
-                xlsx::clip(&d.cells.join("、"), xlsx::MAX_CELL_TEXT),
+                xlsx::clip(&crate::diagnostics::list(&d.cells), xlsx::MAX_CELL_TEXT),
                 fmt,
             )?;
             r += 1;

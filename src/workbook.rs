@@ -8,6 +8,7 @@
 #![deny(clippy::indexing_slicing)]
 
 use crate::error::{Error, Result};
+use crate::rules;
 use crate::statement::Date;
 use calamine::{Data, DataRef, Reader, SheetVisible, Sheets};
 use std::collections::BTreeMap;
@@ -1000,7 +1001,7 @@ pub fn is_linked(formula: &str) -> bool {
 /// READ-EXTERNAL warnings: one per sheet whose cells take their values from another file or
 /// program, naming the cells and quoting the first formula.
 pub fn linked_warnings(book: &Book) -> Vec<crate::diagnostics::Diagnostic> {
-    use crate::diagnostics::{CellRef, Diagnostic};
+    use crate::diagnostics::CellRef;
     const NAMED: usize = 20;
     book.sheets
         .iter()
@@ -1013,9 +1014,7 @@ pub fn linked_warnings(book: &Book) -> Vec<crate::diagnostics::Diagnostic> {
                 n => format!("（本表共 {n} 处）"),
             };
             Some(
-                Diagnostic::warning(
-                    "READ-EXTERNAL",
-                    format!(
+                rules::READ_EXTERNAL.warning(format!(
                         "{first} 的公式“={formula}”取自另一个文件或程序{more}：读取的是统计表上次保存时留下的值，那个文件后来的修改不在其中。"
                     ),
                 )

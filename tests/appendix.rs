@@ -6,10 +6,11 @@ use crate::samples;
 use crate::util::Dir;
 use calamine::{Data, Reader, Xlsx};
 use report_gen::appendix::{self, CHECKS_TOP, SHEET_CHECKS, TABLE_SHEETS, TABLE_TOP};
-use report_gen::checks::{self, RULES};
+use report_gen::checks;
 use report_gen::figures::Number;
 use report_gen::format::{CellId, T3_COLS, T3_NEW};
 use report_gen::layout::{Content, Table};
+use report_gen::rules;
 use report_gen::statement::Statement;
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
@@ -323,13 +324,16 @@ fn the_check_sheet_lists_every_rule_with_its_result() {
     let heads: Vec<String> = (0..5).map(|c| text(CHECKS_TOP - 1, c)).collect();
     assert_eq!(heads, appendix::CHECK_HEADS);
     let diagnostics = checks::all(&st, None);
-    for (i, (id, rule)) in RULES.iter().enumerate() {
-        let r = CHECKS_TOP + i as u32;
-        assert_eq!((text(r, 0), text(r, 1)), (id.to_string(), rule.to_string()));
-        let found: Vec<_> = diagnostics.iter().filter(|d| d.id == *id).collect();
+    for (i, rule) in rules::ALL.iter().enumerate() {
+        let (r, id) = (CHECKS_TOP + i as u32, rule.id);
+        assert_eq!(
+            (text(r, 0), text(r, 1)),
+            (id.to_string(), rule.words.to_string())
+        );
+        let found: Vec<_> = diagnostics.iter().filter(|d| d.id == id).collect();
         let want = if found.iter().any(|d| d.is_error()) {
             "不通过"
-        } else if found.is_empty() && checks::NEEDS_PREVIOUS.contains(id) {
+        } else if found.is_empty() && rule.needs_previous() {
             // No last year's workbook was given.
             "未核对"
         } else if found.is_empty() {
@@ -338,16 +342,16 @@ fn the_check_sheet_lists_every_rule_with_its_result() {
             "警告"
         };
         assert_eq!(text(r, 2), want, "{id}");
-        if *id == "R-T3-7" {
+        if id == "R-T3-7" {
             assert_eq!(want, "警告");
         }
         if id.starts_with("R-T3-1") || id.starts_with("R-T4") {
             assert_eq!(want, "通过");
         }
     }
-    let misc = RULES
+    let misc = rules::ALL
         .iter()
-        .position(|(id, _)| *id == "R-T3-7")
+        .position(|r| *r == &rules::R_T3_7)
         .expect("R-T3-7") as u32;
     assert!(text(CHECKS_TOP + misc, 4).contains("“3.其他”有 6 件"));
     assert!(
@@ -355,7 +359,7 @@ fn the_check_sheet_lists_every_rule_with_its_result() {
         "{}",
         text(1, 0)
     );
-    assert_eq!(checks.height() as u32, CHECKS_TOP + RULES.len() as u32);
+    assert_eq!(checks.height() as u32, CHECKS_TOP + rules::ALL.len() as u32);
 }
 
 /// With last year's workbook (a copy of this year's, re-dated) the main command's appendix
@@ -381,7 +385,7 @@ fn the_check_sheet_shows_the_last_year_rules_when_compared() {
     let mut book = open(&std::fs::read(dir.join("r-附表.xlsx")).expect("appendix"));
     let checks = book.worksheet_range(SHEET_CHECKS).expect("校验");
     let outcome = |id: &str| {
-        let i = RULES.iter().position(|(r, _)| *r == id).expect("listed") as u32;
+        let i = rules::ALL.iter().position(|r| r.id == id).expect("listed") as u32;
         checks
             .get_value((CHECKS_TOP + i, 2))
             .map(|v| v.to_string())

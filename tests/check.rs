@@ -273,3 +273,32 @@ fn every_figure_names_its_cell_or_that_it_was_computed() {
         "{out}"
     );
 }
+
+/// README's table of checks is the registry's, one row per rule in its order.
+#[test]
+fn readme_lists_every_rule() {
+    use report_gen::diagnostics::Severity;
+    let mut table = String::from("| id | severity | rule |\n|---|---|---|\n");
+    for rule in report_gen::rules::ALL {
+        let severity: Vec<&str> = rule
+            .levels
+            .iter()
+            .map(|l| match l {
+                Severity::Error => "错误",
+                Severity::Warning => "警告",
+            })
+            .collect();
+        let needs = if rule.needs_previous() {
+            " (needs `--previous`)"
+        } else {
+            ""
+        };
+        table.push_str(&format!(
+            "| {} | {} | {}{needs} |\n",
+            rule.id,
+            severity.join(" / "),
+            rule.about
+        ));
+    }
+    crate::util::readme_part("rules", &table);
+}

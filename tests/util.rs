@@ -106,3 +106,26 @@ fn is_executable(path: &Path) -> bool {
     #[cfg(not(unix))]
     path.is_file()
 }
+
+/// Asserts that README's part between `<!-- {marker}: begin -->` and `<!-- {marker}: end -->`
+/// is `table`, which the code generates; with `UPDATE_README` set, writes it there instead.
+pub fn readme_part(marker: &str, table: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README");
+    let (begin, end) = (
+        format!("<!-- {marker}: begin -->\n"),
+        format!("<!-- {marker}: end -->"),
+    );
+    let start = readme.find(&begin).expect("begin marker") + begin.len();
+    let stop = readme.find(&end).expect("end marker");
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{table}{}", &readme[..start], &readme[stop..]);
+        std::fs::write(&path, updated).expect("README written");
+        return;
+    }
+    assert_eq!(
+        &readme[start..stop],
+        table,
+        "README's {marker} differ from the code: run UPDATE_README=1 cargo test readme"
+    );
+}

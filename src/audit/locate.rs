@@ -6,8 +6,8 @@
 // Cells, bytes and text come from the input: no indexing or slicing that can panic.
 #![deny(clippy::indexing_slicing)]
 
-use super::structure::PARAGRAPH;
-use crate::diagnostics::{column_letters, Diagnostic};
+use super::structure::{paragraph_ref, PARAGRAPH};
+use crate::diagnostics::{column_letters, CellRef, Diagnostic};
 use crate::finder::{Found, Pos};
 use crate::format::{self, CellId, SECTIONS, T3_COLS, T3_ROWS, T4_GROUPS, T4_RESULTS};
 use crate::layout::Table;
@@ -190,12 +190,11 @@ impl Locator {
     }
 
     /// The position a reference names, if it is one of this document's.
-    pub(crate) fn name(&self, cell: &str) -> Option<String> {
+    pub(crate) fn name(&self, cell: &CellRef) -> Option<String> {
         if !self.document {
             return None;
         }
-        let (sheet, a1) = cell.split_once('!')?;
-        let (row, col) = parse_a1(a1)?;
+        let (sheet, row, col) = (cell.sheet.as_str(), cell.row, cell.col);
         if sheet == PARAGRAPH {
             return Some(self.paragraph_name(row as usize));
         }
@@ -206,6 +205,19 @@ impl Locator {
             .ok()?;
         let i = self.grids.iter().position(|g| g.index == n)?;
         Some(self.table_cell(i, row, col))
+    }
+
+    /// `cell` shown as this document's reader finds it (unchanged for a workbook's cell).
+    pub(crate) fn named(&self, cell: &CellRef) -> CellRef {
+        match self.name(cell) {
+            Some(name) => cell.clone().named(name),
+            None => cell.clone(),
+        }
+    }
+
+    /// The heading paragraph `at`, by name.
+    fn heading(&self, at: usize) -> CellRef {
+        paragraph_ref(at).named(self.paragraph_name(at))
     }
 
     /// Names every position of a finding as its reader finds it: its cells, and cell
@@ -239,8 +251,8 @@ impl Locator {
                 whole.push(s);
             }
         }
-        let mut cells: Vec<String> = Vec::new();
-        let push = |cells: &mut Vec<String>, c: String| {
+        let mut cells: Vec<CellRef> = Vec::new();
+        let push = |cells: &mut Vec<CellRef>, c: CellRef| {
             if !cells.contains(&c) {
                 cells.push(c);
             }
@@ -250,29 +262,24 @@ impl Locator {
                 if let Some(Role::Body(Some(s))) = self.paragraph(i).map(|p| p.role) {
                     if whole.contains(&s) {
                         if let Some(h) = self.headings.get(s).copied().flatten() {
-                            push(&mut cells, self.paragraph_name(h));
+                            push(&mut cells, self.heading(h));
                             continue;
                         }
                     }
                 }
             }
-            let last_year = previous.and_then(|(source, loc)| {
-                let inner = c.strip_suffix(&format!("（{source}）"))?;
-                Some(format!(
-                    "{}（{source}）",
-                    loc.name(inner).unwrap_or_else(|| inner.to_string())
-                ))
-            });
-            match last_year {
-                Some(named) => push(&mut cells, named),
-                None => push(&mut cells, self.name(c).unwrap_or_else(|| c.clone())),
-            }
+            // Last year's cells are named by last year's report.
+            let by = match previous {
+                Some((source, loc)) if c.file.as_deref() == Some(source) => loc,
+                _ => self,
+            };
+            push(&mut cells, by.named(c));
         }
         if cells.is_empty() && self.document {
             for (s, section) in SECTIONS.iter().enumerate() {
                 if d.message.contains(section.heading) {
                     if let Some(h) = self.headings.get(s).copied().flatten() {
-                        push(&mut cells, self.paragraph_name(h));
+                        push(&mut cells, self.heading(h));
                     }
                 }
             }
@@ -302,8 +309,8 @@ impl Locator {
                 (Some(start), Some(reference)) if digits > 0 && letters > 0 && numbers > 0 => {
                     out.push_str(rest.get(..start).unwrap_or(""));
                     out.push_str(
-                        &self
-                            .name(reference)
+                        &parse_ref(reference)
+                            .and_then(|c| self.name(&c))
                             .unwrap_or_else(|| reference.to_string()),
                     );
                     rest = rest.get(end..).unwrap_or("");
@@ -320,10 +327,15 @@ impl Locator {
 }
 
 /// The paragraph number of a paragraph reference.
-fn paragraph_number(cell: &str) -> Option<usize> {
-    let (sheet, a1) = cell.split_once('!')?;
-    (sheet == PARAGRAPH).then_some(())?;
-    parse_a1(a1).map(|(r, _)| r as usize)
+fn paragraph_number(cell: &CellRef) -> Option<usize> {
+    (cell.sheet == PARAGRAPH).then_some(cell.row as usize)
+}
+
+/// The cell a reference in a message names: `第3个表格!D7`.
+fn parse_ref(text: &str) -> Option<CellRef> {
+    let (sheet, a1) = text.split_once('!')?;
+    let (row, col) = parse_a1(a1)?;
+    Some(CellRef::new(sheet, row, col))
 }
 
 /// The 0-based (row, col) of an A1 address: D7 → (6, 3).

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::files::{self, FileId};
 use crate::format::{SECTIONS, TABLE_NAMES};
 use crate::output::{self, Inputs, Target};
+use crate::rules;
 use crate::statement::{Source, Statement};
 use crate::workbook::Limits;
 use rayon::prelude::*;
@@ -159,10 +160,7 @@ fn check(reading: Reading, source: PathBuf, kind: Kind, previous: Option<&Previo
 fn figures(st: &Statement, locator: &locate::Locator) -> Vec<Source> {
     let mut sources = st.sources();
     for s in &mut sources {
-        s.cell = s
-            .cell
-            .as_deref()
-            .map(|c| locator.name(c).unwrap_or_else(|| c.to_string()));
+        s.cell = s.cell.as_ref().map(|c| locator.named(c));
     }
     sources
 }
@@ -180,7 +178,7 @@ fn usable(d: &Diagnostic, now: &[bool; 3], before: Option<&[bool; 3]>) -> bool {
         .filter(|&(t, named)| named || by_id == Some(t))
         .map(|(t, _)| t)
         .collect();
-    let last_year = checks::NEEDS_PREVIOUS.contains(&d.id);
+    let last_year = rules::find(d.id).is_some_and(|r| r.needs_previous());
     tables.iter().all(|&t| {
         now.get(t).copied().unwrap_or(true)
             && (!last_year || before.is_none_or(|b| b.get(t).copied().unwrap_or(true)))
@@ -486,7 +484,7 @@ fn audit_one(path: &Path, shown: &Path, last: Option<&LastYear>, opts: &Options)
         Ok(d) => d,
         Err(e) => {
             row.diagnostics
-                .push(Diagnostic::error("BATCH-UNREADABLE", e.to_string()));
+                .push(rules::BATCH_UNREADABLE.error(e.to_string()));
             return Entry {
                 row,
                 audited: None,
@@ -506,9 +504,7 @@ fn audit_one(path: &Path, shown: &Path, last: Option<&LastYear>, opts: &Options)
                 None => {
                     let mut a = check(reading, source, kind, None);
                     a.diagnostics.push(
-                        Diagnostic::warning(
-                            "BATCH-PREVIOUS",
-                            format!(
+                        rules::BATCH_PREVIOUS.warning(format!(
                                 "上一年度文件夹中没有机关名称为“{}”的报告或统计表，未核对连续性和是否照抄上年。",
                                 a.statement.info.agency
                             ),

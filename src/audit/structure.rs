@@ -19,6 +19,7 @@ use crate::format::{self, CellId, REPORT_TITLE, SECTIONS, SECTION_WORDS};
 use crate::label::{self, key};
 use crate::layout::Table;
 use crate::reader;
+use crate::rules;
 use crate::statement::{AgencyType, Date, Part, Statement};
 use crate::workbook::Book;
 use std::ops::Range;
@@ -171,9 +172,7 @@ pub(crate) fn read(doc: Document) -> Reading {
     // The tables.
     if !found.tables.iter().any(|&t| t) {
         r.findings.push(
-            Diagnostic::error(
-                "READ-NO-TABLE",
-                "报告中没有找到任何统计表（表二、表三、表四）。",
+            rules::READ_NO_TABLE.error("报告中没有找到任何统计表（表二、表三、表四）。",
             )
             .hint("年度报告须以表格形式报告主动公开、依申请公开和行政复议、行政诉讼情况（2021 年报格式第二、三、四部分）。"),
         );
@@ -260,7 +259,7 @@ fn usable(found: &Found, grids: &[GridInfo]) -> [bool; 3] {
             }
         }
         for cell in &d.cells {
-            let sheet = cell.split('!').next().unwrap_or("");
+            let sheet = cell.sheet.as_str();
             for g in grids {
                 if sheet == format!("第{}个表格", g.index) {
                     if let Some(t) = g.table {
@@ -396,30 +395,27 @@ impl<'a> Reader<'a> {
             let at = self.at(h.at);
             if let Some(alias) = h.alias {
                 self.findings.push(
-                    Diagnostic::warning(
-                        "R-X-1",
-                        format!(
+                    rules::R_X_1
+                        .warning(format!(
                             "章节标题“{written}”与 2021 年报格式的“{}”不同（{}）。",
                             section.heading, alias.note
-                        ),
-                    )
-                    .at(at.clone())
-                    .hint(format!("请使用规范的标题“{}”。", section.heading)),
+                        ))
+                        .at(at.clone())
+                        .hint(format!("请使用规范的标题“{}”。", section.heading)),
                 );
             }
             if h.numeral.is_empty() {
                 self.findings.push(
-                    Diagnostic::warning(
-                        "R-X-1",
-                        format!("章节标题“{written}”没有编号，应为“{}”。", section.heading),
-                    )
-                    .at(at),
+                    rules::R_X_1
+                        .warning(format!(
+                            "章节标题“{written}”没有编号，应为“{}”。",
+                            section.heading
+                        ))
+                        .at(at),
                 );
             } else if h.numeral != expected {
                 self.findings.push(
-                    Diagnostic::warning(
-                        "R-X-1",
-                        format!(
+                    rules::R_X_1.warning(format!(
                             "章节标题“{written}”的编号应为“{expected}”（2021 年报格式的第{expected}部分）。"
                         ),
                     )
@@ -433,12 +429,10 @@ impl<'a> Reader<'a> {
             if at.len() > 1 {
                 let cells: Vec<CellRef> = at.iter().filter_map(|h| self.at(h.at)).collect();
                 self.findings.push(
-                    Diagnostic::error(
-                        "R-X-1",
-                        format!("章节“{}”出现了 {} 次。", section.heading, at.len()),
-                    )
-                    .at(cells)
-                    .hint("每个部分只应有一个标题：请删除重复的部分，或改正写错的标题。"),
+                    rules::R_X_1
+                        .error(format!("章节“{}”出现了 {} 次。", section.heading, at.len()))
+                        .at(cells)
+                        .hint("每个部分只应有一个标题：请删除重复的部分，或改正写错的标题。"),
                 );
             }
         }
@@ -458,9 +452,7 @@ impl<'a> Reader<'a> {
                         continue;
                     };
                     self.findings.push(
-                        Diagnostic::error(
-                            "R-X-1",
-                            format!(
+                        rules::R_X_1.error(format!(
                                 "章节“{}”排在“{}”之后，顺序与 2021 年报格式不符。",
                                 a.heading, b.heading
                             ),
@@ -517,9 +509,7 @@ impl<'a> Reader<'a> {
                 Some(CellRef::new(&format!("第{}个表格", pos.sheet + 1), 0, 0))
             });
             self.findings.push(
-                Diagnostic::error(
-                    "R-X-1",
-                    format!("报告缺少第{}部分“{}”{place}{note}。", numeral_of(section.heading), section.heading),
+                rules::R_X_1.error(format!("报告缺少第{}部分“{}”{place}{note}。", numeral_of(section.heading), section.heading),
                 )
                 .at(cell.into_iter().chain(table_cell))
                 .hint("2021 年报格式规定报告由六部分组成，不能遗漏；没有情况的部分也应保留标题并写明“无”或填写 0。"),
@@ -544,9 +534,7 @@ impl<'a> Reader<'a> {
             if !missing.is_empty() {
                 let names: Vec<String> = missing.iter().map(|m| format!("“{m}”")).collect();
                 self.findings.push(
-                    Diagnostic::error(
-                        "R-X-1",
-                        format!(
+                    rules::R_X_1.error(format!(
                             "前言所列的报告组成部分（“{list}”）中没有{}。",
                             names.join("、")
                         ),
@@ -557,11 +545,11 @@ impl<'a> Reader<'a> {
             }
             match count {
                 Some(n) if n as usize != SECTIONS.len() => self.findings.push(
-                    Diagnostic::error(
-                        "R-X-1",
-                        format!("前言说报告由 {n} 个部分组成，2021 年报格式为六个部分。"),
-                    )
-                    .at(at),
+                    rules::R_X_1
+                        .error(format!(
+                            "前言说报告由 {n} 个部分组成，2021 年报格式为六个部分。"
+                        ))
+                        .at(at),
                 ),
                 _ => {}
             }
@@ -602,7 +590,8 @@ impl<'a> Reader<'a> {
             let (agency, year) = title_of(&text);
             if year.is_none() {
                 self.findings.push(
-                    Diagnostic::error("R-X-3", format!("标题“{text}”中没有四位数字的报告年度。"))
+                    rules::R_X_3
+                        .error(format!("标题“{text}”中没有四位数字的报告年度。"))
                         .at(self.at(i))
                         .hint("标题应写作“XX机关XXXX年政府信息公开工作年度报告”。"),
                 );
@@ -687,9 +676,7 @@ impl<'a> Reader<'a> {
         let title_at = title.and_then(|t| t.at).and_then(|i| self.at(i));
         match (title, title_at.clone()) {
             (None, _) => self.findings.push(
-                Diagnostic::error(
-                    "R-X-3",
-                    "没有找到报告标题（“XX机关XXXX年政府信息公开工作年度报告”），无法确定报告年度和机关。",
+                rules::R_X_3.error("没有找到报告标题（“XX机关XXXX年政府信息公开工作年度报告”），无法确定报告年度和机关。",
                 )
                 .hint("报告开头应有标题，写明机关名称和报告年度。"),
             ),
@@ -716,7 +703,8 @@ impl<'a> Reader<'a> {
                 self.st.info.agency = a;
             }
             None => self.findings.push(
-                Diagnostic::error("INFO-AGENCY", "标题和落款中都没有找到机关名称。")
+                rules::INFO_AGENCY
+                    .error("标题和落款中都没有找到机关名称。")
                     .at(title_at.clone())
                     .hint("标题应写明机关全称，落款也应署机关名称。"),
             ),
@@ -725,12 +713,10 @@ impl<'a> Reader<'a> {
             if let (Some(a), Some((b, at))) = (&t.agency, &s.agency) {
                 if key(a) != key(b) && !key(b).contains(&key(a)) && !key(a).contains(&key(b)) {
                     self.findings.push(
-                        Diagnostic::warning(
-                            "INFO-AGENCY",
-                            format!("落款“{b}”与标题中的机关名称“{a}”不同。"),
-                        )
-                        .at(self.at(*at).into_iter().chain(title_at.clone()))
-                        .hint("请核对机关名称：报告可能是从其他机关的报告改写的。"),
+                        rules::INFO_AGENCY
+                            .warning(format!("落款“{b}”与标题中的机关名称“{a}”不同。"))
+                            .at(self.at(*at).into_iter().chain(title_at.clone()))
+                            .hint("请核对机关名称：报告可能是从其他机关的报告改写的。"),
                     );
                 }
             }
@@ -744,26 +730,22 @@ impl<'a> Reader<'a> {
                         format!("{y}年1月1日至12月31日")
                     });
                     self.findings.push(
-                        Diagnostic::error(
-                            "R-X-3",
-                            format!("统计期限“{}”写法有误：{problem}。", p.words),
-                        )
-                        .at(at.clone())
-                        .hint(format!("应写作“统计期限为{want}”。")),
+                        rules::R_X_3
+                            .error(format!("统计期限“{}”写法有误：{problem}。", p.words))
+                            .at(at.clone())
+                            .hint(format!("应写作“统计期限为{want}”。")),
                     );
                 }
                 if let (Some(ty), Some(py)) = (title_year, p.year) {
                     if ty != py {
                         self.findings.push(
-                            Diagnostic::error(
-                                "R-X-3",
-                                format!(
+                            rules::R_X_3
+                                .error(format!(
                                     "标题的报告年度是 {ty} 年，但统计期限“{}”是 {py} 年。",
                                     p.words
-                                ),
-                            )
-                            .at(title_at.clone().into_iter().chain(at))
-                            .hint("请核对报告年度：常见原因是沿用了上一年度的报告。"),
+                                ))
+                                .at(title_at.clone().into_iter().chain(at))
+                                .hint("请核对报告年度：常见原因是沿用了上一年度的报告。"),
                         );
                     }
                 }
@@ -773,13 +755,11 @@ impl<'a> Reader<'a> {
                     format!("{y}年1月1日至12月31日")
                 });
                 self.findings.push(
-                    Diagnostic::warning(
-                        "R-X-3",
-                        format!("报告没有写明数据的统计期限（“{want}”）。"),
-                    )
-                    .hint(format!(
-                        "通常在前言中写明：“报告中所列数据统计期限为{want}”。"
-                    )),
+                    rules::R_X_3
+                        .warning(format!("报告没有写明数据的统计期限（“{want}”）。"))
+                        .hint(format!(
+                            "通常在前言中写明：“报告中所列数据统计期限为{want}”。"
+                        )),
                 );
             }
         }
@@ -792,11 +772,9 @@ impl<'a> Reader<'a> {
                 }
             }
             None => self.findings.push(
-                Diagnostic::warning(
-                    "INFO-DATE",
-                    "报告末尾没有找到落款日期（成文日期），无法核对是否按时发布。",
-                )
-                .hint("报告末尾应署机关名称和成文日期，例如 2026年1月20日。"),
+                rules::INFO_DATE
+                    .warning("报告末尾没有找到落款日期（成文日期），无法核对是否按时发布。")
+                    .hint("报告末尾应署机关名称和成文日期，例如 2026年1月20日。"),
             ),
         }
     }
@@ -944,15 +922,13 @@ impl<'a> Reader<'a> {
                     continue;
                 };
                 self.findings.push(
-                    Diagnostic::warning(
-                        "R-X-3",
-                        format!(
+                    rules::R_X_3
+                        .warning(format!(
                             "报告正文“{}”写的是 {y} 年，但报告年度是 {year} 年。",
                             sentence.trim()
-                        ),
-                    )
-                    .at(part.cell.clone())
-                    .hint("请核对年份：常见原因是沿用了上一年度报告的文字。"),
+                        ))
+                        .at(part.cell.clone())
+                        .hint("请核对年份：常见原因是沿用了上一年度报告的文字。"),
                 );
             }
         }
