@@ -721,14 +721,7 @@ fn documents<'a>(st: &'a Statement, prev: &'a Statement) -> impl Iterator<Item =
 /// R-T2-2: 现行有效件数 = last year's + 制发 − 废止.
 pub(crate) fn in_force(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
     for d in documents(st, prev) {
-        let Documents {
-            label,
-            before,
-            issued: iss,
-            repealed: rep,
-            in_force: now,
-            ..
-        } = d;
+        let (label, before, iss, rep, now) = (d.label, d.before, d.issued, d.repealed, d.in_force);
         let expected = (before + iss).checked_sub(rep);
         if expected != Some(now) {
             out.push(
@@ -746,13 +739,7 @@ pub(crate) fn in_force(st: &Statement, prev: &Statement, out: &mut Vec<Diagnosti
 /// R-T2-3: no more 废止 than last year's 现行有效 and this year's 制发.
 pub(crate) fn repealed(st: &Statement, prev: &Statement, out: &mut Vec<Diagnostic>) {
     for d in documents(st, prev) {
-        let Documents {
-            label,
-            before,
-            issued: iss,
-            repealed: rep,
-            ..
-        } = d;
+        let (label, before, iss, rep) = (d.label, d.before, d.issued, d.repealed);
         if rep > before + iss {
             out.push(
                 rules::R_T2_3

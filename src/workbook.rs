@@ -33,6 +33,19 @@ impl Limits {
             max_expanded: max_input.saturating_mul(4),
         }
     }
+
+    /// Refuses bytes of `path` larger than the input limit (bytes given by a caller, not read).
+    pub(crate) fn check_input(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let size = bytes.len() as u64;
+        if size > self.max_input {
+            return Err(Error::TooLarge {
+                path: path.to_path_buf(),
+                size,
+                limit: self.max_input,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Default for Limits {
@@ -161,14 +174,7 @@ pub const MAX_MERGES: usize = 5_000;
 /// builds them (its .xls and .ods readers hold whole rectangles), and a panic inside that
 /// reader on a damaged file is reported as a damaged file.
 pub fn parse(path: &Path, bytes: &[u8], limits: Limits) -> Result<Book> {
-    let len = bytes.len() as u64;
-    if len > limits.max_input {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: len,
-            limit: limits.max_input,
-        });
-    }
+    limits.check_input(path, bytes)?;
     let kind = detect(path, bytes, limits)?;
     match kind {
         Kind::Xlsx => shared_strings_fit(path, bytes, limits)?,

@@ -119,14 +119,7 @@ pub fn open(path: &Path, limits: Limits) -> Result<Document> {
 
 /// Reads a report from its bytes; `path` only names it in messages.
 pub fn parse(path: &Path, bytes: &[u8], limits: Limits) -> Result<Document> {
-    let len = bytes.len() as u64;
-    if len > limits.max_input {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: len,
-            limit: limits.max_input,
-        });
-    }
+    limits.check_input(path, bytes)?;
     let kind = detect(path, bytes)?;
     let mut builder = Builder::default();
     let title = match kind {
