@@ -2,7 +2,7 @@
 //! and styles; in the client tier LibreOffice (through `tests/clients/xlsx_recalc.py`) for the
 //! cached results of every formula, and the Open XML SDK's rules.
 
-use crate::samples;
+use crate::util::samples;
 use crate::util::Dir;
 use calamine::{Data, Reader, Xlsx};
 use report_gen::appendix::{self, CHECKS_TOP, SHEET_CHECKS, TABLE_SHEETS, TABLE_TOP};

@@ -8,10 +8,10 @@
 //! no error, and the figures read are the workbook's. Outputs are read back independently:
 //! the JSON with serde_json, the summary workbook with calamine.
 
-use crate::published::{
+use crate::util::published::{
     expected, pdf_fixture, portal_page, python_docx, soffice_pdf, title_lines, Expected,
 };
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use calamine::{Data, Reader, Xlsx};
 use report_gen::audit::{self, Audited};
@@ -272,12 +272,12 @@ fn one_block_page(want: &[Expected], st: &Statement) -> String {
     for e in want {
         match e {
             Expected::Paragraph(t, _) => {
-                body.push_str(&crate::published::escape(t));
+                body.push_str(&crate::util::published::escape(t));
                 body.push_str("<br/>\n");
             }
             Expected::Table(t) => {
                 body.push_str("</p>");
-                body.push_str(&crate::published::html_table(*t, st, false));
+                body.push_str(&crate::util::published::html_table(*t, st, false));
                 body.push_str("<p>");
             }
         }

@@ -6,7 +6,7 @@
 
 use crate::formats::fixture;
 use crate::pasted::{address, paste_table_with, place, tables, Cell, Paste, T3_AT};
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use calamine::{Data, Reader};
 use report_gen::figures::Figures;

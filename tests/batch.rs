@@ -1,6 +1,6 @@
 //! `report-gen batch` over a folder of good, erroneous, unreadable, lock and hidden files.
 
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use calamine::{Data, Reader, Xlsx};
 use report_gen::appendix::TABLE_TOP;

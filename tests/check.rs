@@ -1,6 +1,6 @@
 //! `report-gen check` and `report-gen init` from the command line: output, JSON, exit codes.
 
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use report_gen::format::{T3_CARRIED_FORWARD, T3_NEW};
 use serde_json::Value;

@@ -146,7 +146,7 @@ fn the_open_xml_sdk_rules_catch_paragraph_properties_out_of_order() {
     let dir = Dir::new();
     let (code, out, err) = run(dir
         .cmd()
-        .arg(crate::samples::path(crate::samples::SEED))
+        .arg(crate::util::samples::path(crate::util::samples::SEED))
         .args(["-o", "good.docx"]));
     assert_eq!(code, 0, "{out}{err}");
     let good = std::fs::read(dir.join("good.docx")).expect("report");
@@ -170,7 +170,7 @@ fn the_open_xml_sdk_rules_catch_paragraph_properties_out_of_order() {
 #[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn the_recalculation_catches_a_wrong_cached_total() {
     let dir = Dir::new();
-    let st = crate::samples::busy();
+    let st = crate::util::samples::busy();
     let diagnostics = report_gen::checks::all(&st, None);
     let appendix = report_gen::appendix::workbook(&st, &diagnostics, false).expect("appendix");
     let total = st.figures.t3[report_gen::format::T3_NEW][report_gen::format::T3_TOTAL_COL];

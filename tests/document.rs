@@ -6,11 +6,11 @@
 //! The expected blocks are read independently from the .docx XML (roxmltree) and from
 //! `report_gen::layout`; the pages are generated here from the same.
 
-use crate::published::{
+use crate::util::published::{
     expected, expected_page, pdf_fixture, portal_page, python_docx, report, soffice_pdf,
     title_lines, Expected, W,
 };
-use crate::samples;
+use crate::util::samples;
 use crate::util::Dir;
 use report_gen::document::{self, Block, Document, Kind};
 use report_gen::layout::{Content, Table};

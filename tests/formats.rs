@@ -8,7 +8,7 @@
 //! `UPDATE_FIXTURES=1 cargo test libreoffice_fixtures_are_current -- --ignored`.
 
 use crate::pasted::{pasted_workbook, Paste};
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use serde_json::Value;
 use std::path::PathBuf;

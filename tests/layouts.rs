@@ -5,7 +5,7 @@
 //! each figure by its full path; merged or not, in official wording or accepted short forms, at
 //! any offset, on one sheet or several. A property test draws layouts and figures at random.
 
-use crate::samples;
+use crate::util::samples;
 use proptest::prelude::*;
 use report_gen::diagnostics::Diagnostic;
 use report_gen::figures::Figures;

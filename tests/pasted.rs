@@ -3,7 +3,7 @@
 //! numbered prefixes, numbers stored as text. They must read to the same figures as the `init`
 //! workbook holding the same data.
 
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use report_gen::diagnostics::Diagnostic;
 use report_gen::figures::Figures;

@@ -11,7 +11,7 @@
 //! Case counts are small so that this module stays within a few seconds; `fuzz/` runs the same
 //! reader for as long as one likes.
 
-use crate::samples;
+use crate::util::samples;
 use calamine::{Data, Reader, Xlsx};
 use proptest::prelude::*;
 use report_gen::appendix::{TABLE_SHEETS, TABLE_TOP};

@@ -2,7 +2,7 @@
 //! parser and compared with the Word report cell by cell; the PDF (`--pdf`, `--pdf-a`) read
 //! back with poppler and qpdf; both samples rendered by a real browser.
 
-use crate::samples;
+use crate::util::samples;
 use crate::util::{client, run, Dir};
 use report_gen::layout::{Content, Table};
 use report_gen::statement::{Part, Statement};

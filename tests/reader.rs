@@ -2,7 +2,7 @@
 //! and the 2019 trial layout. Each finding names its sheet and cell.
 
 use crate::pasted::{address, info, paste_table_with, tables, Cell, Paste, T2_AT, T3_AT, T4_AT};
-use crate::samples;
+use crate::util::samples;
 use report_gen::diagnostics::{Diagnostic, Severity};
 use report_gen::error::Error;
 use report_gen::figures::Figures;

@@ -3,7 +3,7 @@
 //! `safety.rs`.
 
 use crate::bad_input::{init, is_temporary, listing, ran};
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use std::path::Path;
 

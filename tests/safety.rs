@@ -4,7 +4,7 @@
 //! 6). The one-per-defect regressions are in `regression.rs`.
 
 use crate::bad_input::{init, is_temporary, listing, ran};
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use report_gen::statement::Statement;
 use std::path::Path;

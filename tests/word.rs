@@ -2,7 +2,7 @@
 //! tier also the Open XML SDK's rules, python-docx and LibreOffice (see `clients.rs`).
 
 use crate::clients;
-use crate::samples;
+use crate::util::samples;
 use crate::util::{run, Dir};
 use report_gen::format::SECTIONS;
 use report_gen::layout::{Content, Table};

@@ -1,4 +1,9 @@
-//! The test harness: a temporary folder per test and the real `report-gen` binary.
+//! What the tests share (ripgrep's model): the harness here — a temporary folder per test, the
+//! real `report-gen` binary, the client tier's programs — and, by noun, the builders of inputs
+//! and the readers of outputs. Test files hold only tests.
+
+pub mod published;
+pub mod samples;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

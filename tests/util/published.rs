@@ -3,8 +3,8 @@
 //! GBK, navigation, a sidebar and a footer), python-docx reports with other table styles and
 //! LibreOffice's PDF conversions.
 
-use crate::samples;
-use crate::util::{client, Dir};
+use super::samples;
+use super::{client, Dir};
 use report_gen::layout::{Content, Table};
 use report_gen::statement::Statement;
 use report_gen::workbook::Limits;
