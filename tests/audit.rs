@@ -11,14 +11,14 @@
 use crate::util::published::{
     expected, pdf_fixture, portal_page, python_docx, soffice_pdf, title_lines, Expected,
 };
+use crate::util::read::sheet_rows;
 use crate::util::samples;
+use crate::util::samples::last_year;
 use crate::util::{run, Dir};
-use calamine::{Data, Reader, Xlsx};
 use report_gen::audit::{self, Audited};
 use report_gen::content::Block;
 use report_gen::format::{
-    self, CellId, SECTIONS, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_NEW, T3_RESULTS_TOTAL,
-    T3_TOTAL_COL,
+    self, CellId, SECTIONS, T3_CARRIED_FORWARD, T3_NEW, T3_RESULTS_TOTAL, T3_TOTAL_COL,
 };
 use report_gen::narrative::Templates;
 use report_gen::report::{self, Checked};
@@ -700,45 +700,6 @@ fn a_wrong_year_in_the_title_or_period_is_caught() {
         .is_some_and(|h| h.contains("2025年1月1日至12月31日")));
 }
 
-/// Last year's statement of the busy sample: one year earlier, its carry-forward this year's
-/// carry-in, its text rewritten unless `copied`.
-fn last_year(st: &Statement, copied: bool) -> Statement {
-    let mut prev = st.clone();
-    prev.info.year = Some(2024);
-    prev.info.date = report_gen::statement::Date::new(2025, 3, 18);
-    for c in 0..T3_TOTAL_COL {
-        let want = st.figures.t3[T3_CARRIED_IN][c];
-        let have = prev.figures.t3[T3_CARRIED_FORWARD][c];
-        prev.figures.t3[T3_CARRIED_FORWARD][c] = want;
-        // Keep last year's table balanced: the difference goes to its new applications.
-        prev.figures.t3[T3_NEW][c] = (prev.figures.t3[T3_NEW][c] + want).saturating_sub(have);
-    }
-    // 现行有效 last year = this year's − 制发 + 废止.
-    for row in ["regulations", "normative_documents"] {
-        let at = |col: &str| format::t2_index(row, Some(col)).expect("table 二 cell");
-        let (issued, repealed, in_force) = (at("issued"), at("repealed"), at("in_force"));
-        prev.figures.t2[in_force] =
-            st.figures.t2[in_force] + st.figures.t2[repealed] - st.figures.t2[issued];
-    }
-    prev.figures.compute_totals();
-    if !copied {
-        for (i, part) in prev.narrative.sections.iter_mut().flatten().enumerate() {
-            for p in &mut part.paragraphs {
-                *p = format!(
-                    "上一年度第{i}项工作：{}",
-                    "围绕年度重点任务推进公开标准化规范化，加强平台建设，完善制度机制。"
-                        .repeat(1 + i % 3)
-                );
-            }
-        }
-        // Last year's tables were not this year's.
-        prev.figures.t2[6] += 1;
-        prev.figures.t4[0][0] += 1;
-        prev.figures.compute_totals();
-    }
-    prev
-}
-
 #[test]
 fn a_report_copied_from_last_year_is_caught_with_previous() {
     let dir = Dir::new();
@@ -825,26 +786,6 @@ fn a_report_copied_whole_with_its_tables_is_caught() {
 // ---------------------------------------------------------------------------------------------
 // Folders
 
-/// Reads a sheet of a workbook as rows of text.
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> = calamine::open_workbook(path).expect("workbook opens");
-    let range = wb.worksheet_range(name).expect("sheet");
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) => format!("{f}"),
-                    Data::Int(i) => format!("{i}"),
-                    Data::Empty => String::new(),
-                    other => format!("{other}"),
-                })
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
     let dir = Dir::new();
@@ -881,7 +822,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
         "{out}"
     );
     let xlsx = dir.join("年报/审查结果.xlsx");
-    let rows = sheet(&xlsx, "总览");
+    let rows = sheet_rows(&xlsx, "总览");
     assert_eq!(
         rows[0][..6],
         ["文件", "机关名称", "年度", "状态", "错误", "警告"]
@@ -908,7 +849,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
     );
     assert_eq!(row("错误/2025.docx")[3..5], ["有错误", "1"]);
     assert_eq!(row("旧版.doc")[3], "无法读取");
-    let findings = sheet(&xlsx, "问题明细");
+    let findings = sheet_rows(&xlsx, "问题明细");
     assert_eq!(
         findings[0],
         ["文件", "机关名称", "编号", "严重程度", "说明", "位置"]
@@ -922,7 +863,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
         total[5].starts_with("表三 第27行「（七）总计」「总计」列"),
         "{total:?}"
     );
-    let skipped = sheet(&xlsx, "未处理的文件");
+    let skipped = sheet_rows(&xlsx, "未处理的文件");
     assert_eq!(skipped.len(), 2, "{skipped:?}");
     assert_eq!(skipped[1][0], "说明.txt");
     // A rerun does not list its own summary as a file it skipped.
@@ -930,7 +871,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
         .cmd()
         .args(["audit", "年报", "-o", "年报/审查结果.xlsx"]));
     assert_eq!(code, 1);
-    assert_eq!(sheet(&xlsx, "未处理的文件").len(), 2);
+    assert_eq!(sheet_rows(&xlsx, "未处理的文件").len(), 2);
     // JSON: every report.
     let (_, out, _) = run(dir.cmd().args(["audit", "年报", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");

@@ -8,8 +8,9 @@
 
 use crate::util::published::{
     expected, expected_page, pdf_fixture, portal_page, python_docx, report, soffice_pdf,
-    title_lines, Expected, W,
+    title_lines, Expected,
 };
+use crate::util::read::{book_of, open_document, part, W};
 use crate::util::samples;
 use crate::util::Dir;
 use report_gen::document::{self, Block, Document, Kind};
@@ -126,17 +127,13 @@ fn assert_blocks(doc: &Document, expected: &[Expected], st: &Statement, headings
     assert_eq!(tables, vec![1, 2, 3]);
 }
 
-fn open(path: &Path) -> Document {
-    document::open(path, Limits::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 #[test]
 fn our_own_reports_read_back_to_their_tables_and_paragraphs() {
     let dir = Dir::new();
     for sample in [samples::SEED, samples::BUSY] {
         let (st, docx) = report(sample);
         let path = dir.write(&format!("{sample}.docx"), &docx);
-        let doc = open(&path);
+        let doc = open_document(&path);
         assert_eq!(doc.kind, Kind::Docx);
         let want = expected(&docx);
         assert_blocks(&doc, &want, &st, true);
@@ -166,7 +163,7 @@ fn portal_pages_in_utf8_and_gbk_read_to_the_official_tables() {
         // UTF-8, declared; headings as h2/h3.
         let page = portal_page(&want, &st, Some("utf-8"), lines, true);
         let path = dir.write(&format!("{sample}-utf8.html"), page.as_bytes());
-        let doc = open(&path);
+        let doc = open_document(&path);
         assert_eq!(doc.kind, Kind::Html);
         assert_blocks(&doc, &expected_page(&want, lines, true), &st, true);
         assert!(doc
@@ -179,13 +176,23 @@ fn portal_pages_in_utf8_and_gbk_read_to_the_official_tables() {
         let (gbk, _, unmappable) = encoding_rs::GBK.encode(&page);
         assert!(!unmappable);
         let path = dir.write(&format!("{sample}-gbk.htm"), &gbk);
-        assert_blocks(&open(&path), &expected_page(&want, lines, false), &st, true);
+        assert_blocks(
+            &open_document(&path),
+            &expected_page(&want, lines, false),
+            &st,
+            true,
+        );
 
         // GBK without any declaration: detected.
         let page = portal_page(&want, &st, None, lines, false);
         let (gbk, _, _) = encoding_rs::GBK.encode(&page);
         let path = dir.write(&format!("{sample}-bare.html"), &gbk);
-        assert_blocks(&open(&path), &expected_page(&want, lines, false), &st, true);
+        assert_blocks(
+            &open_document(&path),
+            &expected_page(&want, lines, false),
+            &st,
+            true,
+        );
     }
 }
 
@@ -195,7 +202,7 @@ fn lines_of_a_portal_cell_are_joined_with_line_breaks() {
     let page = "<html><body><div><p>正文</p><table>\
         <tr><td>三、本年度<br/>办理结果</td><td><p>（一）</p><p>予以公开</p></td></tr>\
         <tr><td><span>本年</span>\n<span>新收</span></td><td> 1,234 </td></tr></table></div></body></html>";
-    let doc = open(&dir.write("cells.html", page.as_bytes()));
+    let doc = open_document(&dir.write("cells.html", page.as_bytes()));
     let t = doc.tables().next().expect("table");
     assert_eq!(t.grid.shown_text(0, 0), Some("三、本年度\n办理结果"));
     assert_eq!(t.grid.shown_text(0, 1), Some("（一）\n予以公开"));
@@ -209,7 +216,7 @@ fn lines_of_a_portal_cell_are_joined_with_line_breaks() {
 #[test]
 fn a_pdf_converted_by_libreoffice_reads_to_the_official_tables() {
     let (st, docx) = report(samples::BUSY);
-    let doc = open(&pdf_fixture());
+    let doc = open_document(&pdf_fixture());
     assert_eq!(doc.kind, Kind::Pdf);
     assert_blocks(&doc, &expected(&docx), &st, false);
     // Table three runs over two pages: joined, its repeated header rows dropped.
@@ -226,7 +233,7 @@ fn pdf_converted_by_libreoffice_from_every_sample_reads_to_the_official_tables()
         let (st, docx) = report(sample);
         let path = dir.write(&format!("{sample}.docx"), &docx);
         let pdf = soffice_pdf(&dir, &path);
-        assert_blocks(&open(&pdf), &expected(&docx), &st, false);
+        assert_blocks(&open_document(&pdf), &expected(&docx), &st, false);
         if sample == samples::BUSY && std::env::var_os("UPDATE_PDF_FIXTURE").is_some() {
             std::fs::copy(&pdf, pdf_fixture()).expect("fixture written");
         }
@@ -240,7 +247,7 @@ fn a_report_written_by_python_docx_with_other_table_styles_reads_to_the_official
     let (st, docx) = report(samples::BUSY);
     let want = expected(&docx);
     let out = python_docx(&dir, "python-docx.docx", &want, &st, &|_| None);
-    assert_blocks(&open(&out), &want, &st, true);
+    assert_blocks(&open_document(&out), &want, &st, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,7 +457,7 @@ fn cid_font_pdf() -> Vec<u8> {
 #[test]
 fn chinese_in_a_cid_font_with_a_tounicode_cmap_decodes() {
     let dir = Dir::new();
-    let doc = open(&dir.write("word.pdf", &cid_font_pdf()));
+    let doc = open_document(&dir.write("word.pdf", &cid_font_pdf()));
     let paragraphs: Vec<&str> = doc.paragraphs().map(|p| p.text.as_str()).collect();
     assert_eq!(paragraphs, vec!["本年新收 2025"]);
     let t = doc.tables().next().expect("table");
@@ -511,7 +518,7 @@ fn inputs() -> &'static Inputs {
     static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
     INPUTS.get_or_init(|| {
         let (st, docx) = report(samples::SEED);
-        let xml = crate::word::part(&docx, "word/document.xml").into_bytes();
+        let xml = part(&docx, "word/document.xml").into_bytes();
         let want = expected(&docx);
         let html = portal_page(&want, &st, Some("utf-8"), 1, true).into_bytes();
         let pdf = std::fs::read(pdf_fixture()).expect("fixture");
@@ -596,14 +603,6 @@ fn a_docx_with_absurd_spans_and_nesting_is_bounded() {
     assert!(doc.paragraphs().any(|p| p.text == "最里面"));
 }
 
-/// The document's tables as a workbook: one sheet per table, in order.
-fn book_of(doc: &Document) -> report_gen::workbook::Book {
-    report_gen::workbook::Book {
-        sheets: doc.tables().map(|t| t.grid.clone()).collect(),
-        hidden: Vec::new(),
-    }
-}
-
 #[test]
 fn the_finder_reads_every_figure_from_the_grids_of_every_kind_of_document() {
     let dir = Dir::new();
@@ -612,9 +611,9 @@ fn the_finder_reads_every_figure_from_the_grids_of_every_kind_of_document() {
     let page = portal_page(&want, &st, Some("gb2312"), title_lines(&docx), false);
     let (gbk, _, _) = encoding_rs::GBK.encode(&page);
     let docs = [
-        open(&dir.write("r.docx", &docx)),
-        open(&dir.write("r.html", &gbk)),
-        open(&pdf_fixture()),
+        open_document(&dir.write("r.docx", &docx)),
+        open_document(&dir.write("r.html", &gbk)),
+        open_document(&pdf_fixture()),
     ];
     for doc in &docs {
         let book = book_of(doc);

@@ -7,47 +7,11 @@
 //! compares what report-gen reads, and with `UPDATE_FIXTURES=1` it rewrites them:
 //! `UPDATE_FIXTURES=1 cargo test libreoffice_fixtures_are_current -- --ignored`.
 
-use crate::pasted::{pasted_workbook, Paste};
+use crate::util::clients;
 use crate::util::samples;
+use crate::util::workbook::{fixture, fixture_path, sources};
 use crate::util::{run, Dir};
 use serde_json::Value;
-use std::path::PathBuf;
-
-/// Path of a committed fixture saved by LibreOffice.
-pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/libreoffice")
-        .join(name)
-}
-
-/// The bytes of a committed fixture saved by LibreOffice.
-pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
-}
-
-/// Each fixture's file name, and the .xlsx LibreOffice saved it from (as "Save as", keeping the
-/// name: `busy.xls` from `busy.xlsx`).
-fn sources() -> Vec<(&'static str, Vec<u8>)> {
-    let busy = std::fs::read(samples::path(samples::BUSY)).expect("sample");
-    let pasted = pasted_workbook(&samples::busy(), Paste::MESSY);
-    vec![
-        ("busy.xls", busy.clone()),
-        ("busy.ods", busy),
-        ("pasted.xls", pasted.clone()),
-        ("pasted.ods", pasted),
-        ("far-cell.xls", far_cell()),
-    ]
-}
-
-/// A sheet with cells at A1 and IV65536, the last cell of an .xls sheet: saved as .xls, its
-/// declared range is the whole sheet (see `bad_input.rs`).
-fn far_cell() -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name("数据").expect("name");
-    ws.write_string(0, 0, "机关名称：测试局").expect("write");
-    ws.write_number(65535, 255, 1.0).expect("write");
-    wb.save_to_buffer().expect("workbook")
-}
 
 fn json(dir: &Dir, file: &str) -> Value {
     let (_, out, err) = run(dir.cmd().args(["check", file, "--format", "json"]));
@@ -84,7 +48,7 @@ fn libreoffice_fixtures_are_current() {
     for (name, xlsx) in sources() {
         let (stem, extension) = name.rsplit_once('.').expect("extension");
         let source = made.write(&format!("{stem}.xlsx"), &xlsx);
-        let saved = crate::clients::convert(&source, extension, made.path());
+        let saved = clients::convert(&source, extension, made.path());
         assert_eq!(saved, made.join(name));
         if update {
             std::fs::copy(&saved, fixture_path(name)).expect("fixture written");

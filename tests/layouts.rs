@@ -5,6 +5,7 @@
 //! each figure by its full path; merged or not, in official wording or accepted short forms, at
 //! any offset, on one sheet or several. A property test draws layouts and figures at random.
 
+use crate::util::read::read_as;
 use crate::util::samples;
 use proptest::prelude::*;
 use report_gen::diagnostics::Diagnostic;
@@ -15,7 +16,6 @@ use report_gen::format::{
 use report_gen::layout::{Content, Table};
 use report_gen::statement::Statement;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
-use std::path::Path;
 
 /// How 表二 is drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -474,13 +474,6 @@ pub fn workbook_with(st: &Statement, f: &Figures, form: &Form, rename: &[(&str, 
     wb.save_to_buffer().expect("workbook")
 }
 
-/// Reads a workbook as the reader does.
-pub fn read(bytes: &[u8]) -> Result<Statement, report_gen::Error> {
-    let path = Path::new("版式.xlsx");
-    let book = report_gen::workbook::parse(path, bytes, Default::default())?;
-    report_gen::reader::from_book(path, &book)
-}
-
 fn errors(d: &[Diagnostic]) -> Vec<&Diagnostic> {
     d.iter().filter(|d| d.is_error()).collect()
 }
@@ -489,7 +482,7 @@ fn errors(d: &[Diagnostic]) -> Vec<&Diagnostic> {
 fn reads_back(form: Form) -> Statement {
     let st = samples::busy();
     let bytes = workbook(&st, &st.figures, &form);
-    let got = read(&bytes).unwrap_or_else(|e| panic!("{form:?}: {e:?}"));
+    let got = read_as("版式.xlsx", &bytes).unwrap_or_else(|e| panic!("{form:?}: {e:?}"));
     assert!(
         errors(&got.diagnostics).is_empty(),
         "{form:?}: {:#?}",
@@ -654,7 +647,7 @@ proptest! {
     fn any_layout_reads_any_figures(f in figures(), form in forms()) {
         let st = samples::seed();
         let bytes = workbook(&st, &f, &form);
-        let got = read(&bytes).map_err(|e| TestCaseError::fail(format!("{form:?}: {e:?}")))?;
+        let got = read_as("版式.xlsx", &bytes).map_err(|e| TestCaseError::fail(format!("{form:?}: {e:?}")))?;
         prop_assert!(errors(&got.diagnostics).is_empty(), "{:?}: {:#?}", form, got.diagnostics);
         prop_assert_eq!(&got.figures, &f, "{:?}", form);
     }
@@ -684,7 +677,11 @@ fn labels_one_or_two_characters_off_read_with_a_warning_naming_the_cell() {
             ..Form::OFFICIAL
         },
     ] {
-        let got = read(&workbook_with(&st, &st.figures, &form, &rename)).expect("reads");
+        let got = read_as(
+            "版式.xlsx",
+            &workbook_with(&st, &st.figures, &form, &rename),
+        )
+        .expect("reads");
         assert!(
             errors(&got.diagnostics).is_empty(),
             "{:#?}",
@@ -716,7 +713,7 @@ fn a_label_as_near_to_two_official_labels_is_an_error_naming_both() {
         &Form::OFFICIAL,
         &[("结果纠正", "结果维正")],
     );
-    let Err(report_gen::Error::Invalid { diagnostics, .. }) = read(&bytes) else {
+    let Err(report_gen::Error::Invalid { diagnostics, .. }) = read_as("版式.xlsx", &bytes) else {
         panic!("expected an error");
     };
     let hit = diagnostics
@@ -736,7 +733,7 @@ fn columns_without_their_own_heads_are_an_error_naming_the_cells() {
         .map(|c| (c.label, ""))
         .collect();
     let bytes = workbook_with(&st, &st.figures, &Form::OFFICIAL, &blank);
-    let Err(report_gen::Error::Invalid { diagnostics, .. }) = read(&bytes) else {
+    let Err(report_gen::Error::Invalid { diagnostics, .. }) = read_as("版式.xlsx", &bytes) else {
         panic!("expected an error");
     };
     let hit = diagnostics
@@ -754,16 +751,19 @@ fn a_printed_total_line_that_does_not_add_up_is_reported() {
         t2: T2Form::Flat,
         ..Form::OFFICIAL
     };
-    let good = read(&workbook(&st, &st.figures, &form)).expect("reads");
+    let good = read_as("版式.xlsx", &workbook(&st, &st.figures, &form)).expect("reads");
     assert!(good.diagnostics.iter().all(|d| d.id != "READ-SUM"));
-    let bad = read(&workbook(
-        &st,
-        &st.figures,
-        &Form {
-            wrong_sum: true,
-            ..form
-        },
-    ))
+    let bad = read_as(
+        "版式.xlsx",
+        &workbook(
+            &st,
+            &st.figures,
+            &Form {
+                wrong_sum: true,
+                ..form
+            },
+        ),
+    )
     .expect("reads");
     let sums = warnings(&bad.diagnostics, "READ-SUM");
     let [hit] = sums.as_slice() else {

@@ -11,6 +11,7 @@
 //! Case counts are small so that this module stays within a few seconds; `fuzz/` runs the same
 //! reader for as long as one likes.
 
+use crate::util::read::{part, parts, word_cells, W};
 use crate::util::samples;
 use calamine::{Data, Reader, Xlsx};
 use proptest::prelude::*;
@@ -22,12 +23,9 @@ use report_gen::narrative::Templates;
 use report_gen::report::{self, Checked};
 use report_gen::statement::Statement;
 use roxmltree::{Document, Node};
-use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::Path;
 use std::sync::OnceLock;
-
-const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// Raw random numbers, made into valid figures by [`valid`].
 #[derive(Debug, Clone)]
@@ -101,44 +99,9 @@ fn templates() -> &'static Templates {
     T.get_or_init(|| Templates::builtin().expect("built-in templates"))
 }
 
-/// The text of every cell of a Word table by its grid position (row, first column).
-fn word_cells(tbl: Node) -> BTreeMap<(usize, usize), String> {
-    let mut out = BTreeMap::new();
-    let rows = tbl.children().filter(|c| c.has_tag_name((W, "tr")));
-    for (r, tr) in rows.enumerate() {
-        let mut col = 0;
-        for tc in tr.children().filter(|c| c.has_tag_name((W, "tc"))) {
-            let span: usize = tc
-                .descendants()
-                .find(|d| d.has_tag_name((W, "gridSpan")))
-                .and_then(|g| g.attribute((W, "val")))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1);
-            let text: String = tc
-                .descendants()
-                .filter(|d| d.has_tag_name((W, "t")))
-                .filter_map(|t| t.text())
-                .collect();
-            out.insert((r, col), text);
-            col += span;
-        }
-    }
-    out
-}
-
-fn docx_part(docx: &[u8], name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
-    let mut s = String::new();
-    zip.by_name(name)
-        .expect("part")
-        .read_to_string(&mut s)
-        .expect("utf-8");
-    s
-}
-
 /// Every figure of `f` in the report's three tables and in the appendix's three sheets.
 fn round_trips(f: &Figures, docx: &[u8], appendix: &[u8]) -> Result<(), TestCaseError> {
-    let xml = docx_part(docx, "word/document.xml");
+    let xml = part(docx, "word/document.xml");
     let doc = Document::parse(&xml).expect("document.xml parses");
     let tables: Vec<Node> = doc
         .descendants()
@@ -213,16 +176,7 @@ fn base() -> &'static (Vec<u8>, Parts) {
     static B: OnceLock<(Vec<u8>, Parts)> = OnceLock::new();
     B.get_or_init(|| {
         let bytes = report_gen::init::workbook(&samples::busy()).expect("workbook");
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).expect("zip");
-        let parts = (0..zip.len())
-            .map(|i| {
-                let mut e = zip.by_index(i).expect("entry");
-                let name = e.name().expect("name").to_string();
-                let mut data = Vec::new();
-                e.read_to_end(&mut data).expect("read");
-                (name, data)
-            })
-            .collect();
+        let parts = parts(&bytes);
         (bytes, parts)
     })
 }

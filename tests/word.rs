@@ -1,65 +1,16 @@
 //! The Word report, read back independently: unzip and parse the XML (roxmltree); in the client
 //! tier also the Open XML SDK's rules, python-docx and LibreOffice (see `clients.rs`).
 
-use crate::clients;
+use crate::util::clients;
+use crate::util::read::{attr, el, package_problems, paragraphs, part, run_font, style, text, W};
 use crate::util::samples;
+use crate::util::workbook::patch_part;
 use crate::util::{run, Dir};
 use report_gen::format::SECTIONS;
 use report_gen::layout::{Content, Table};
 use report_gen::statement::Statement;
 use roxmltree::{Document, Node};
 use serde_json::Value;
-use std::io::Read;
-
-const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-
-/// A part of a .docx, as text.
-pub fn part(docx: &[u8], name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("docx is a zip");
-    let mut s = String::new();
-    zip.by_name(name)
-        .expect("part")
-        .read_to_string(&mut s)
-        .expect("utf-8");
-    s
-}
-
-fn el<'a>(n: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
-    n.children().find(|c| c.has_tag_name((W, name)))
-}
-
-fn attr(n: Option<Node>, name: &str) -> Option<String> {
-    n.and_then(|n| n.attribute((W, name))).map(str::to_string)
-}
-
-fn text(n: Node) -> String {
-    n.descendants()
-        .filter(|d| d.has_tag_name((W, "t")))
-        .filter_map(|t| t.text())
-        .collect()
-}
-
-fn paragraphs<'a>(body: Node<'a, 'a>) -> Vec<Node<'a, 'a>> {
-    body.children()
-        .filter(|c| c.has_tag_name((W, "p")))
-        .collect()
-}
-
-fn style(p: Node) -> Option<String> {
-    attr(el(p, "pPr").and_then(|ppr| el(ppr, "pStyle")), "val")
-}
-
-/// (eastAsia font, size in half-points) of a paragraph's first run.
-fn run_font(p: Node) -> (Option<String>, Option<String>) {
-    let rpr = p
-        .descendants()
-        .find(|d| d.has_tag_name((W, "r")))
-        .and_then(|r| el(r, "rPr"));
-    (
-        attr(rpr.and_then(|r| el(r, "rFonts")), "eastAsia"),
-        attr(rpr.and_then(|r| el(r, "sz")), "val"),
-    )
-}
 
 /// Builds the report of a sample through the command line; returns its bytes.
 fn report(dir: &Dir, sample: &str, name: &str) -> Vec<u8> {
@@ -393,150 +344,6 @@ fn two_runs_give_byte_identical_reports() {
     assert!(c == d);
 }
 
-/// Everything that keeps a zip package from opening, found with zip and an XML parser: unsafe
-/// or repeated entry names, XML that does not parse, a part without a content type (or, when a
-/// relationship points to it, with only the generic `application/xml`), an override without
-/// its part, a relationship whose target is missing, an `r:id` its part's relationships do not
-/// define, no main part. Empty when the package is whole.
-pub fn package_problems(package: &[u8]) -> Vec<String> {
-    const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-    let mut problems = Vec::new();
-    let mut zip = match zip::ZipArchive::new(std::io::Cursor::new(package)) {
-        Ok(zip) => zip,
-        Err(e) => return vec![format!("not a zip: {e}")],
-    };
-    let mut parts = std::collections::BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).expect("entry");
-        let name = entry.name().expect("name").to_string();
-        if name.starts_with('/') || name.contains('\\') || name.split('/').any(|s| s == "..") {
-            problems.push(format!("unsafe entry name {name}"));
-        }
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).expect("entry reads");
-        if parts.insert(name.clone(), bytes).is_some() {
-            problems.push(format!("entry {name} twice"));
-        }
-    }
-    let mut xml = std::collections::BTreeMap::new();
-    for (name, bytes) in &parts {
-        if name.ends_with(".xml") || name.ends_with(".rels") {
-            match std::str::from_utf8(bytes).map(|t| (t, Document::parse(t))) {
-                Ok((text, Ok(_))) => {
-                    xml.insert(name.as_str(), text);
-                }
-                _ => problems.push(format!("{name} is not well-formed UTF-8 XML")),
-            }
-        }
-    }
-    let Some(types) = xml
-        .get("[Content_Types].xml")
-        .map(|t| Document::parse(t).expect("parsed"))
-    else {
-        problems.push("no [Content_Types].xml".into());
-        return problems;
-    };
-    let mut defaults = std::collections::HashMap::new();
-    let mut overrides = std::collections::HashMap::new();
-    for n in types.root_element().children().filter(Node::is_element) {
-        let content_type = n.attribute("ContentType").unwrap_or_default();
-        match n.tag_name().name() {
-            "Default" => {
-                let ext = n.attribute("Extension").unwrap_or_default().to_lowercase();
-                defaults.insert(ext, content_type);
-            }
-            "Override" => {
-                let part = n
-                    .attribute("PartName")
-                    .unwrap_or_default()
-                    .trim_start_matches('/');
-                if !parts.contains_key(part) {
-                    problems.push(format!("content type for a missing part /{part}"));
-                }
-                overrides.insert(part.to_string(), content_type);
-            }
-            other => problems.push(format!("[Content_Types].xml: unknown {other}")),
-        }
-    }
-    let content_type = |part: &str| {
-        overrides.get(part).copied().or_else(|| {
-            let ext = part.rsplit_once('.').map(|(_, e)| e.to_lowercase());
-            ext.and_then(|e| defaults.get(&e).copied())
-        })
-    };
-    for name in parts.keys().filter(|n| *n != "[Content_Types].xml") {
-        if content_type(name).is_none() {
-            problems.push(format!("{name} has no content type"));
-        }
-    }
-    let mut main = Vec::new();
-    for (rels_name, text) in xml.iter().filter(|(n, _)| n.ends_with(".rels")) {
-        // `a/_rels/b.xml.rels` describes `a/b.xml`; targets are relative to `a/`.
-        let (folder, file) = rels_name.rsplit_once("_rels/").unwrap_or(("", rels_name));
-        let source = format!("{folder}{}", file.trim_end_matches(".rels"));
-        let doc = Document::parse(text).expect("parsed");
-        let mut ids = std::collections::HashSet::new();
-        for rel in doc.root_element().children().filter(Node::is_element) {
-            let id = rel.attribute("Id").unwrap_or_default();
-            if !ids.insert(id.to_string()) {
-                problems.push(format!("{rels_name}: Id {id} twice"));
-            }
-            if rel.attribute("TargetMode") == Some("External") {
-                continue;
-            }
-            let target = rel.attribute("Target").unwrap_or_default();
-            let mut path: Vec<&str> = if target.starts_with('/') {
-                Vec::new()
-            } else {
-                folder.split('/').filter(|s| !s.is_empty()).collect()
-            };
-            for segment in target.split('/').filter(|s| !s.is_empty() && *s != ".") {
-                if segment == ".." {
-                    path.pop();
-                } else {
-                    path.push(segment);
-                }
-            }
-            let resolved = path.join("/");
-            if !parts.contains_key(&resolved) {
-                problems.push(format!("{rels_name}: {id} points to a missing {resolved}"));
-            } else if content_type(&resolved) == Some("application/xml")
-                && !resolved.starts_with("customXml/")
-            {
-                // Only custom XML may have the generic type: Word and Excel find their parts by
-                // type as well as by relationship.
-                problems.push(format!(
-                    "{resolved} has only the generic type application/xml"
-                ));
-            }
-            if rel
-                .attribute("Type")
-                .is_some_and(|t| t.ends_with("/officeDocument"))
-            {
-                main.push(resolved);
-            }
-        }
-        if let Some(text) = xml.get(source.as_str()) {
-            let doc = Document::parse(text).expect("parsed");
-            for n in doc.descendants().filter(Node::is_element) {
-                for a in n.attributes().filter(|a| a.namespace() == Some(R)) {
-                    if a.name() != "id" && a.name() != "embed" && a.name() != "link" {
-                        continue;
-                    }
-                    if !ids.contains(a.value()) {
-                        problems.push(format!("{source}: r:{} {} undefined", a.name(), a.value()));
-                    }
-                }
-            }
-        }
-    }
-    match main.as_slice() {
-        [part] if content_type(part).is_some_and(|t| t.ends_with(".main+xml")) => {}
-        other => problems.push(format!("main part: {other:?}")),
-    }
-    problems
-}
-
 #[test]
 fn reports_and_appendices_are_whole_packages() {
     let dir = Dir::new();
@@ -548,7 +355,6 @@ fn reports_and_appendices_are_whole_packages() {
     }
     // The check itself: a part without its own content type, a dangling relationship.
     let docx = report(&dir, samples::SEED, "seed.docx");
-    use crate::bad_input::patch_part;
     let broken = patch_part(&docx, "[Content_Types].xml", |t| {
         t.replace("/word/styles.xml", "/word/missing.xml")
     });

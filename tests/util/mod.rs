@@ -2,8 +2,11 @@
 //! real `report-gen` binary, the client tier's programs — and, by noun, the builders of inputs
 //! and the readers of outputs. Test files hold only tests.
 
+pub mod clients;
 pub mod published;
+pub mod read;
 pub mod samples;
+pub mod workbook;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
@@ -70,48 +73,6 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// The command that installs the client tier (LibreOffice, poppler, fonts, python-docx,
-/// openpyxl, openxml-audit); every failure caused by a missing client names it.
-pub const INSTALL_CLIENTS: &str = "bash tests/clients/install.sh";
-
-/// A real client program for a client-tier test: `python3` from the tier's own environment
-/// (`tests/clients/.venv`, made by the install command) or else from PATH, any other program
-/// from PATH. A missing client fails the test, naming the install command: the client tier
-/// never passes without its clients.
-pub fn client(name: &str) -> PathBuf {
-    client_on(name, &std::env::var_os("PATH").unwrap_or_default())
-}
-
-/// [`client`], searching the folders of `path` (a PATH value).
-pub fn client_on(name: &str, path: &std::ffi::OsStr) -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/clients/.venv/bin")
-        .join(name);
-    let found = if name == "python3" && venv.is_file() {
-        Some(venv)
-    } else {
-        std::env::split_paths(path)
-            .map(|dir| dir.join(name))
-            .find(|p| is_executable(p))
-    };
-    found.unwrap_or_else(|| {
-        panic!(
-            "{name} is missing: the client tier needs it. Install the client tier with \
-             `{INSTALL_CLIENTS}`, then run `cargo test -- --ignored`."
-        )
-    })
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    path.is_file()
-}
-
 /// Asserts that README's part between `<!-- {marker}: begin -->` and `<!-- {marker}: end -->`
 /// is `table`, which the code generates; with `UPDATE_README` set, writes it there instead.
 pub fn readme_part(marker: &str, table: &str) {
@@ -133,4 +94,18 @@ pub fn readme_part(marker: &str, table: &str) {
         table,
         "README's {marker} differ from the code: run UPDATE_README=1 cargo test readme"
     );
+}
+
+/// What a run printed, both streams together.
+pub struct Ran {
+    pub code: i32,
+    pub text: String,
+}
+
+pub fn ran(cmd: &mut assert_cmd::Command) -> Ran {
+    let (code, out, err) = run(cmd);
+    Ran {
+        code,
+        text: format!("{out}{err}"),
+    }
 }

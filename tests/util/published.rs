@@ -3,15 +3,15 @@
 //! GBK, navigation, a sidebar and a footer), python-docx reports with other table styles and
 //! LibreOffice's PDF conversions.
 
+use super::clients::client;
+use super::read::{self, W};
 use super::samples;
-use super::{client, Dir};
+use super::Dir;
 use report_gen::layout::{Content, Table};
 use report_gen::statement::Statement;
 use report_gen::workbook::Limits;
 use roxmltree::Node;
 use std::path::{Path, PathBuf};
-
-pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// A sample's statement and its Word report, as report-gen writes them.
 pub fn report(sample: &str) -> (Statement, Vec<u8>) {
@@ -34,7 +34,7 @@ pub enum Expected {
 /// The body of our .docx read with roxmltree: non-empty paragraphs with their heading level
 /// (from the Heading1/Heading2 styles), and the official tables in report order.
 pub fn expected(docx: &[u8]) -> Vec<Expected> {
-    let xml = crate::word::part(docx, "word/document.xml");
+    let xml = read::document_xml(docx);
     let doc = roxmltree::Document::parse(&xml).expect("document.xml parses");
     let body = doc.root_element().first_element_child().expect("body");
     let mut tables = Table::ALL.into_iter();
@@ -211,7 +211,7 @@ pub fn expected_page(expected: &[Expected], title_lines: usize, headings: bool) 
 
 /// How many title paragraphs (style ReportTitle) open the report.
 pub fn title_lines(docx: &[u8]) -> usize {
-    let xml = crate::word::part(docx, "word/document.xml");
+    let xml = read::document_xml(docx);
     let doc = roxmltree::Document::parse(&xml).expect("document.xml parses");
     let body = doc.root_element().first_element_child().expect("body");
     body.children()

@@ -3,7 +3,10 @@
 //! from them for the tests.
 
 use report_gen::figures::Figures;
-use report_gen::format::{self, CellId, SECTION_OTHER, SECTION_OVERVIEW, SECTION_PROBLEMS};
+use report_gen::format::{
+    self, CellId, SECTION_OTHER, SECTION_OVERVIEW, SECTION_PROBLEMS, T3_CARRIED_FORWARD,
+    T3_CARRIED_IN, T3_NEW, T3_TOTAL_COL,
+};
 use report_gen::statement::{AgencyType, Date, Info, Part, Statement};
 use std::path::PathBuf;
 
@@ -174,4 +177,108 @@ pub fn busy() -> Statement {
 /// Both samples with their file names.
 pub fn all() -> Vec<(&'static str, Statement)> {
     vec![(SEED, seed()), (BUSY, busy())]
+}
+
+/// The bytes of a bundled sample.
+pub fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(path(name)).expect("sample")
+}
+
+/// The seed with its 总体情况 replaced by `paragraphs` (one row each).
+pub fn with_overview(paragraphs: &[String]) -> Statement {
+    let mut st = seed();
+    st.narrative.sections[SECTION_OVERVIEW] = paragraphs
+        .iter()
+        .map(|p| Part {
+            heading: None,
+            paragraphs: vec![p.clone()],
+            cell: None,
+        })
+        .collect();
+    st
+}
+
+/// 总体情况 of 100,000 characters. An xlsx cell holds at most 32,767 characters: four rows of
+/// 25,000.
+pub fn long_overview() -> Vec<String> {
+    let sentence = "本机关坚持以公开为常态、不公开为例外，持续推进政务公开标准化规范化建设。";
+    (0..4)
+        .map(|i| {
+            let mut p = format!("第{}段", i + 1);
+            while p.chars().count() < 25_000 {
+                p.push_str(sentence);
+            }
+            p.chars().take(25_000).collect()
+        })
+        .collect()
+}
+
+/// Text with characters outside GB2312, control characters and an escape.
+pub fn odd_characters() -> Statement {
+    let mut st = with_overview(&[
+        "生僻字𠀀与扩展A区㐀，还有表情😀。".to_string(),
+        "控制\u{1}字符\u{7}和\u{1b}转义\u{FFFF}。".to_string(),
+    ]);
+    st.info.agency = "伊美区\u{8}教育局".into();
+    st
+}
+
+/// `from` under another agency name.
+pub fn named(agency: &str, from: &Statement) -> Statement {
+    let mut st = from.clone();
+    st.info.agency = agency.to_string();
+    st
+}
+
+/// `st` as another agency's statement of another year, dated in January after it.
+pub fn of_year(st: &Statement, agency: &str, year: i32) -> Statement {
+    let mut st = st.clone();
+    st.info.agency = agency.to_string();
+    st.info.year = Some(year);
+    st.info.date = report_gen::statement::Date::new(year + 1, 1, 20);
+    st
+}
+
+/// Last year's statement of the busy sample: one year earlier, its carry-forward this year's
+/// carry-in, its text rewritten unless `copied`.
+pub fn last_year(st: &Statement, copied: bool) -> Statement {
+    let mut prev = st.clone();
+    prev.info.year = Some(2024);
+    prev.info.date = report_gen::statement::Date::new(2025, 3, 18);
+    for c in 0..T3_TOTAL_COL {
+        let want = st.figures.t3[T3_CARRIED_IN][c];
+        let have = prev.figures.t3[T3_CARRIED_FORWARD][c];
+        prev.figures.t3[T3_CARRIED_FORWARD][c] = want;
+        // Keep last year's table balanced: the difference goes to its new applications.
+        prev.figures.t3[T3_NEW][c] = (prev.figures.t3[T3_NEW][c] + want).saturating_sub(have);
+    }
+    // 现行有效 last year = this year's − 制发 + 废止.
+    for row in ["regulations", "normative_documents"] {
+        let at = |col: &str| format::t2_index(row, Some(col)).expect("table 二 cell");
+        let (issued, repealed, in_force) = (at("issued"), at("repealed"), at("in_force"));
+        prev.figures.t2[in_force] =
+            st.figures.t2[in_force] + st.figures.t2[repealed] - st.figures.t2[issued];
+    }
+    prev.figures.compute_totals();
+    if !copied {
+        for (i, part) in prev.narrative.sections.iter_mut().flatten().enumerate() {
+            for p in &mut part.paragraphs {
+                *p = format!(
+                    "上一年度第{i}项工作：{}",
+                    "围绕年度重点任务推进公开标准化规范化，加强平台建设，完善制度机制。"
+                        .repeat(1 + i % 3)
+                );
+            }
+        }
+        // Last year's tables were not this year's.
+        prev.figures.t2[6] += 1;
+        prev.figures.t4[0][0] += 1;
+        prev.figures.compute_totals();
+    }
+    prev
+}
+
+/// The path of a bundled sample, as a command-line argument.
+pub fn arg(name: &str) -> String {
+    path(name).to_string_lossy().into_owned()
 }
