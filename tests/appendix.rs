@@ -2,10 +2,9 @@
 //! and styles; in the client tier LibreOffice (through `tests/clients/xlsx_recalc.py`) for the
 //! cached results of every formula, and the Open XML SDK's rules.
 
-use crate::util::clients;
 use crate::util::read::{at, book, part, sum_cells, table_sheet};
-use crate::util::samples;
-use crate::util::Dir;
+use crate::util::workbook::appendix_of;
+use crate::util::{clients, samples, Dir};
 use calamine::{Data, Reader};
 use report_gen::appendix::{self, CHECKS_TOP, SHEET_CHECKS, TABLE_SHEETS, TABLE_TOP};
 use report_gen::checks;
@@ -16,28 +15,10 @@ use report_gen::rules;
 use report_gen::statement::Statement;
 use std::collections::BTreeSet;
 
-fn build(st: &Statement) -> Vec<u8> {
-    let diagnostics = checks::all(st, None);
-    appendix::workbook(st, &diagnostics, false).expect("appendix builds")
-}
-
-/// Both samples as the reader reads their workbooks: the input the appendix must reproduce.
-fn inputs() -> Vec<(&'static str, Statement)> {
-    samples::all()
-        .into_iter()
-        .map(|(name, st)| {
-            let read = report_gen::reader::read(&samples::path(name), Default::default())
-                .expect("sample reads");
-            assert_eq!(read.figures, st.figures, "{name}");
-            (name, read)
-        })
-        .collect()
-}
-
 #[test]
 fn every_figure_and_every_cached_total_reads_back_at_its_place() {
-    for (name, st) in inputs() {
-        let mut book = book(&build(&st));
+    for (name, st) in samples::as_read() {
+        let mut book = book(&appendix_of(&st));
         for table in Table::ALL {
             let sheet = table_sheet(table);
             let values = book.worksheet_range(sheet).expect("values");
@@ -91,8 +72,8 @@ fn every_figure_and_every_cached_total_reads_back_at_its_place() {
 
 #[test]
 fn merges_are_the_official_ones() {
-    let (_, st) = &inputs()[1];
-    let mut book = book(&build(st));
+    let (_, st) = &samples::as_read()[1];
+    let mut book = book(&appendix_of(st));
     for table in Table::ALL {
         let sheet = table_sheet(table);
         let merges: BTreeSet<((u32, u32), (u32, u32))> = book
@@ -123,8 +104,8 @@ fn merges_are_the_official_ones() {
 fn the_balance_row_is_a_formula_showing_pass_or_fail() {
     let row = TABLE_TOP + Table::T3.layout().rows as u32;
     let cols = 3..3 + T3_COLS.len() as u32;
-    for (_, st) in inputs() {
-        let mut book = book(&build(&st));
+    for (_, st) in samples::as_read() {
+        let mut book = book(&appendix_of(&st));
         let values = book
             .worksheet_range(table_sheet(Table::T3))
             .expect("values");
@@ -150,7 +131,7 @@ fn the_balance_row_is_a_formula_showing_pass_or_fail() {
         &report_gen::init::workbook(&st).expect("workbook"),
     );
     let st = report_gen::reader::read(&input, Default::default()).expect("reads");
-    let bytes = build(&st);
+    let bytes = appendix_of(&st);
     let mut book = book(&bytes);
     let values = book
         .worksheet_range(table_sheet(Table::T3))
@@ -185,8 +166,8 @@ fn the_balance_row_is_a_formula_showing_pass_or_fail() {
 
 #[test]
 fn inputs_are_numbers_with_count_and_wan_formats_in_the_table_font() {
-    let (_, st) = &inputs()[1];
-    let mut book = book(&build(st));
+    let (_, st) = &samples::as_read()[1];
+    let mut book = book(&appendix_of(st));
     for table in Table::ALL {
         let styles = book.worksheet_style(table_sheet(table)).expect("styles");
         for p in &table.layout().cells {
@@ -209,7 +190,7 @@ fn inputs_are_numbers_with_count_and_wan_formats_in_the_table_font() {
 fn text_that_looks_like_a_formula_stays_text() {
     let mut st = samples::seed();
     st.info.agency = "=cmd|' /C calc'!A0".into();
-    let bytes = build(&st);
+    let bytes = appendix_of(&st);
     let mut book = book(&bytes);
     let sheets: Vec<&str> = TABLE_SHEETS
         .iter()
@@ -235,9 +216,9 @@ fn text_that_looks_like_a_formula_stays_text() {
 #[test]
 fn reruns_are_byte_identical_and_dated_from_the_statement() {
     for (_, st) in samples::all() {
-        assert!(build(&st) == build(&st));
+        assert!(appendix_of(&st) == appendix_of(&st));
     }
-    let core = part(&build(&samples::seed()), "docProps/core.xml");
+    let core = part(&appendix_of(&samples::seed()), "docProps/core.xml");
     assert!(core.contains(">2026-01-20T00:00:00Z<"), "{core}");
     assert!(
         core.contains("<dc:creator>伊美区教育局</dc:creator>"),
@@ -250,7 +231,7 @@ fn reruns_are_byte_identical_and_dated_from_the_statement() {
     // Without 成文日期: 1 January after the report year.
     let mut st = samples::seed();
     st.info.date = None;
-    let core = part(&build(&st), "docProps/core.xml");
+    let core = part(&appendix_of(&st), "docProps/core.xml");
     assert!(core.contains(">2026-01-01T00:00:00Z<"), "{core}");
 }
 
@@ -260,7 +241,7 @@ fn the_check_sheet_lists_every_rule_with_its_result() {
     st.figures.t3[format_other_misc()][0] = 6;
     st.figures.t3[T3_NEW][0] = 6;
     st.figures.compute_totals();
-    let mut book = book(&build(&st));
+    let mut book = book(&appendix_of(&st));
     let checks = book.worksheet_range(SHEET_CHECKS).expect("校验");
     let text = |r: u32, c: u32| {
         checks
@@ -362,13 +343,13 @@ fn libreoffice_agrees_with_every_cached_value() {
     unbalanced.figures.t3[T3_NEW][1] += 1;
     unbalanced.figures.t4[0][0] += 1;
     unbalanced.figures.compute_totals();
-    let mut files: Vec<(String, Statement)> = inputs()
+    let mut files: Vec<(String, Statement)> = samples::as_read()
         .into_iter()
         .map(|(n, st)| (n.to_string(), st))
         .collect();
     files.push(("unbalanced.xlsx".into(), unbalanced));
     for (name, st) in files {
-        let file = dir.write(&format!("附表-{name}"), &build(&st));
+        let file = dir.write(&format!("附表-{name}"), &appendix_of(&st));
         let (code, v) = clients::recalc(&file);
         assert_eq!(code, 0, "{name}: {v:#}");
         for list in ["mismatches", "missing_cached", "recalc_errors"] {
@@ -385,8 +366,8 @@ fn libreoffice_agrees_with_every_cached_value() {
 #[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn appendices_render_to_a4_pages() {
     let dir = Dir::new();
-    for (i, (name, st)) in inputs().into_iter().enumerate() {
-        let file = dir.write(&format!("附表-{i}.xlsx"), &build(&st));
+    for (i, (name, st)) in samples::as_read().into_iter().enumerate() {
+        let file = dir.write(&format!("附表-{i}.xlsx"), &appendix_of(&st));
         let v = clients::render(&file, &dir.join(&format!("pages-{i}")));
         let pages = v["pages"].as_u64().expect("pages");
         assert!(pages >= TABLE_SHEETS.len() as u64, "{name}: {pages} pages");
@@ -440,7 +421,7 @@ fn table_cells_are_where_the_placement_says() {
 
 #[test]
 fn each_sheet_prints_on_a4_one_page_wide_with_header_and_page_numbers() {
-    let bytes = build(&samples::busy());
+    let bytes = appendix_of(&samples::busy());
     let sheets = TABLE_SHEETS
         .iter()
         .map(|(t, _)| Some(*t))
@@ -473,7 +454,7 @@ fn each_sheet_prints_on_a4_one_page_wide_with_header_and_page_numbers() {
     // An agency name with “&” does not become a header code.
     let mut st = samples::seed();
     st.info.agency = "A&B&P".into();
-    let xml = part(&build(&st), "xl/worksheets/sheet1.xml");
+    let xml = part(&appendix_of(&st), "xl/worksheets/sheet1.xml");
     assert!(xml.contains("A＆B＆P"), "{xml}");
 }
 
@@ -487,7 +468,7 @@ fn the_main_command_writes_the_appendix_next_to_the_report_unless_told_otherwise
     assert_eq!(dir.files(), vec!["年报-附表.xlsx", "年报.docx"]);
     let written = std::fs::read(dir.join("年报-附表.xlsx")).expect("appendix");
     assert!(
-        written == build(&samples::busy()),
+        written == appendix_of(&samples::busy()),
         "the CLI appendix equals the library's"
     );
     let (code, _, err) =

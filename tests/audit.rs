@@ -9,61 +9,19 @@
 //! the JSON with serde_json, the summary workbook with calamine.
 
 use crate::util::published::{
-    expected, pdf_fixture, portal_page, python_docx, soffice_pdf, title_lines, Expected,
+    checked, docx_of, expected, forms, one_block_page, pdf_fixture, portal_page, python_docx,
+    soffice_pdf, templates, title_lines, typed_by_hand, without_section, Expected,
 };
-use crate::util::read::sheet_rows;
-use crate::util::samples;
+use crate::util::read::{audit_file, paragraph_of, sheet_rows};
 use crate::util::samples::last_year;
-use crate::util::{run, Dir};
-use report_gen::audit::{self, Audited};
+use crate::util::{run, samples, Dir};
+use report_gen::audit::Audited;
 use report_gen::content::Block;
 use report_gen::format::{
     self, CellId, SECTIONS, T3_CARRIED_FORWARD, T3_NEW, T3_RESULTS_TOTAL, T3_TOTAL_COL,
 };
-use report_gen::narrative::Templates;
-use report_gen::report::{self, Checked};
+use report_gen::report::{self};
 use report_gen::statement::Statement;
-use report_gen::workbook::Limits;
-use std::path::{Path, PathBuf};
-
-fn templates() -> Templates {
-    Templates::builtin().expect("templates")
-}
-
-fn checked(sample: &str) -> Checked {
-    report::check(&samples::path(sample), None, Limits::default()).expect("sample reads")
-}
-
-/// The Word report of a statement, the blocks edited first.
-fn docx_of(st: &Statement, edit: &dyn Fn(&mut Vec<Block>)) -> (Vec<u8>, Vec<Block>) {
-    let mut blocks = report_gen::content::blocks(st, &templates()).expect("blocks");
-    edit(&mut blocks);
-    let docx = report_gen::word::from_blocks(st, &blocks).expect("report");
-    (docx, blocks)
-}
-
-/// The report of a statement in three published forms: report-gen's .docx and web page, and a
-/// portal's GBK page around the same blocks (navigation, sidebar, footer; headings as bold
-/// paragraphs).
-fn forms(dir: &Dir, name: &str, st: &Statement, edit: &dyn Fn(&mut Vec<Block>)) -> Vec<PathBuf> {
-    let (docx, blocks) = docx_of(st, edit);
-    let page = report_gen::html::page(st, &blocks);
-    let want = expected(&docx);
-    let portal = portal_page(&want, st, Some("gb2312"), title_lines(&docx), false);
-    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&portal);
-    assert!(!unmappable);
-    vec![
-        dir.write(&format!("{name}.docx"), &docx),
-        dir.write(&format!("{name}.html"), page.as_bytes()),
-        dir.write(&format!("{name}-门户.htm"), &gbk),
-    ]
-}
-
-fn audit_file(path: &Path, previous: Option<&Path>) -> Audited {
-    let prev = previous.map(|p| audit::previous(p, Limits::default()).expect("previous reads"));
-    audit::audit(path, prev.as_ref(), Limits::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn ids(a: &Audited) -> Vec<&'static str> {
     let mut v: Vec<&str> = a.diagnostics.iter().map(|d| d.id).collect();
@@ -110,16 +68,6 @@ fn assert_figures(a: &Audited, st: &Statement) {
     }
 }
 
-/// The paragraph number of the first paragraph of a document containing `text`.
-fn paragraph_of(path: &Path, text: &str) -> usize {
-    let doc = report_gen::document::open(path, Limits::default()).expect("document");
-    let found = doc
-        .paragraphs()
-        .find(|p| p.text.contains(text))
-        .map(|p| p.index);
-    found.unwrap_or_else(|| panic!("{}: no paragraph with {text}", path.display()))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Clean reports
 
@@ -133,7 +81,7 @@ fn every_report_report_gen_writes_audits_clean_with_the_workbooks_figures() {
             html: true,
             fragment: true,
         };
-        let docs = report::build_wanted(&c, &templates(), wanted).expect("documents");
+        let docs = report::build_wanted(&c, templates(), wanted).expect("documents");
         let paths = [
             dir.write(&format!("{sample}.docx"), &docs.docx),
             dir.write(
@@ -204,33 +152,6 @@ fn portal_pages_in_utf8_and_gbk_with_navigation_audit_clean() {
     }
 }
 
-/// A report typed by hand in Word: the title on one line, headings as plain paragraphs (no
-/// heading style), sub-headings run into their text (“（一）主动公开。全年……”), the date in
-/// Chinese numerals.
-fn typed_by_hand(blocks: &mut Vec<Block>) {
-    let mut out: Vec<Block> = Vec::new();
-    let mut title = String::new();
-    let mut pending: Option<String> = None;
-    for b in blocks.drain(..) {
-        match b {
-            Block::Title(t) => title.push_str(&t),
-            Block::Heading1(h) => out.push(Block::Body(h.to_string())),
-            Block::Heading2(h) => pending = Some(h),
-            Block::Body(t) => match pending.take() {
-                Some(h) => out.push(Block::Body(format!("{h}。{t}"))),
-                None => out.push(Block::Body(t)),
-            },
-            Block::Signature { agency, .. } => out.push(Block::Signature {
-                agency,
-                date: Some("二〇二六年三月二十日".into()),
-            }),
-            other => out.push(other),
-        }
-    }
-    out.insert(0, Block::Title(title));
-    *blocks = out;
-}
-
 #[test]
 fn a_report_typed_by_hand_audits_as_the_generated_one() {
     let dir = Dir::new();
@@ -263,31 +184,6 @@ fn a_report_typed_by_hand_audits_as_the_generated_one() {
             ]
         );
     }
-}
-
-/// A portal page whose article is one block of lines (`<br>`), as older site editors save it,
-/// with the tables between: each line reads as a paragraph.
-fn one_block_page(want: &[Expected], st: &Statement) -> String {
-    let mut body = String::from("<div class=\"TRS_Editor\"><p>");
-    for e in want {
-        match e {
-            Expected::Paragraph(t, _) => {
-                body.push_str(&crate::util::published::escape(t));
-                body.push_str("<br/>\n");
-            }
-            Expected::Table(t) => {
-                body.push_str("</p>");
-                body.push_str(&crate::util::published::html_table(*t, st, false));
-                body.push_str("<p>");
-            }
-        }
-    }
-    body.push_str("</p></div>");
-    format!(
-        "<html><head><meta charset=\"utf-8\"><title>年报</title></head><body>\
-         <div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/zwgk\">政务公开</a></div>{body}\
-         <div class=\"footer\">主办单位：示例区人民政府办公室</div></body></html>"
-    )
 }
 
 #[test]
@@ -521,25 +417,6 @@ fn a_narrative_number_contradicting_the_table_is_caught_at_its_paragraph() {
         );
         assert!(errors(&a).is_empty());
     }
-}
-
-/// The blocks without section `i`'s heading and, when `body`, its text.
-fn without_section(blocks: &mut Vec<Block>, i: usize, body: bool) {
-    let heading = SECTIONS[i].heading;
-    let start = blocks
-        .iter()
-        .position(|b| *b == Block::Heading1(heading))
-        .expect("heading");
-    let end = if body {
-        blocks
-            .iter()
-            .skip(start + 1)
-            .position(|b| matches!(b, Block::Heading1(_) | Block::Signature { .. }))
-            .map_or(blocks.len(), |k| start + 1 + k)
-    } else {
-        start + 1
-    };
-    blocks.drain(start..end);
 }
 
 #[test]

@@ -4,18 +4,16 @@
 //! input limits, Ctrl-C, file names made from agency names, text that looks like a formula, and
 //! byte-identical outputs. (The reader's findings cell by cell are in `reader.rs`.)
 
-use crate::util::clients;
 use crate::util::read::{
     cells_starting_with, complete_zip, document_xml, is_temporary, listing, package_problems,
     read_all, tree,
 };
-use crate::util::samples;
 use crate::util::samples::{long_overview, named, odd_characters, with_overview};
 use crate::util::workbook::{
     add_entry, address, far_ods, fixture, init, layout_2019, looping_compound_file, noise,
     paste_table_with, patch_part, place, t3_label, tables, Cell, Paste,
 };
-use crate::util::{ran, run, Dir};
+use crate::util::{accepted, clients, nothing_written, ran, refused, run, samples, Dir};
 use calamine::{Data, Reader};
 use report_gen::figures::Figures;
 use report_gen::format::{CellId, SECTION_OVERVIEW};
@@ -26,59 +24,6 @@ use std::path::Path;
 
 // ---------------------------------------------------------------------------------------------
 // Harness
-
-/// The test folder holds only the inputs in `in/`: no report, appendix or temporary file.
-fn nothing_written(dir: &Dir, context: &str) {
-    assert_eq!(listing(dir.path()), vec!["in"], "{context}");
-    let stray: Vec<String> = tree(&dir.join("in"))
-        .into_iter()
-        .filter(|n| n.ends_with(".docx") || n.contains("附表") || is_temporary(n))
-        .collect();
-    assert!(stray.is_empty(), "{context}: {stray:?}");
-}
-
-/// Runs `check FILE` and `report-gen FILE -o r.docx` on `in/<name>` holding `bytes` and asserts
-/// the exit code, that every message names the file and contains `words`, and that nothing was
-/// written. Extra arguments go to both commands.
-fn refused(name: &str, bytes: &[u8], code: i32, words: &[&str], extra: &[&str]) {
-    let dir = Dir::new();
-    let file = format!("in/{name}");
-    dir.write(&file, bytes);
-    for args in [
-        vec!["check", file.as_str()],
-        vec![file.as_str(), "-o", "r.docx"],
-    ] {
-        let r = ran(dir.cmd().args(&args).args(extra));
-        let context = format!("{args:?}: {}", r.text);
-        assert_eq!(r.code, code, "{context}");
-        assert!(r.text.contains(&file), "file not named: {context}");
-        for w in words {
-            assert!(r.text.contains(w), "missing “{w}”: {context}");
-        }
-        nothing_written(&dir, &context);
-    }
-}
-
-/// Runs both commands on a workbook that reads with warnings: exit 0, the report and appendix
-/// written, every `words` in the output. Returns the folder and the report's bytes.
-fn accepted(name: &str, bytes: &[u8], words: &[&str]) -> (Dir, Vec<u8>) {
-    let dir = Dir::new();
-    let file = format!("in/{name}");
-    dir.write(&file, bytes);
-    let r = ran(dir.cmd().args(["check", &file]));
-    assert_eq!(r.code, 0, "{}", r.text);
-    for w in words {
-        assert!(r.text.contains(w), "missing “{w}”: {}", r.text);
-    }
-    let r = ran(dir.cmd().args([file.as_str(), "-o", "r.docx"]));
-    assert_eq!(r.code, 0, "{}", r.text);
-    for w in words {
-        assert!(r.text.contains(w), "missing “{w}”: {}", r.text);
-    }
-    assert_eq!(listing(dir.path()), vec!["in", "r-附表.xlsx", "r.docx"]);
-    let docx = std::fs::read(dir.join("r.docx")).expect("report");
-    (dir, docx)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Unreadable files: exit 2

@@ -1,10 +1,9 @@
 //! `report-gen batch` over a folder of good, erroneous, unreadable, lock and hidden files.
 
 use crate::util::read::{book_file, column, rolled_up};
-use crate::util::samples;
 use crate::util::samples::named;
 use crate::util::workbook::{district, init};
-use crate::util::{run, Dir};
+use crate::util::{run, samples, Dir};
 use report_gen::figures::Figures;
 use report_gen::format::T3_CARRIED_FORWARD;
 

@@ -1,8 +1,7 @@
 //! `report-gen check` and `report-gen init` from the command line: output, JSON, exit codes.
 
-use crate::util::samples;
 use crate::util::workbook::layout_2019;
-use crate::util::{run, Dir};
+use crate::util::{run, samples, Dir};
 use report_gen::format::{T3_CARRIED_FORWARD, T3_NEW};
 use serde_json::Value;
 

@@ -7,26 +7,18 @@
 //! compares what report-gen reads, and with `UPDATE_FIXTURES=1` it rewrites them:
 //! `UPDATE_FIXTURES=1 cargo test libreoffice_fixtures_are_current -- --ignored`.
 
-use crate::util::clients;
-use crate::util::samples;
 use crate::util::workbook::{fixture, fixture_path, sources};
-use crate::util::{run, Dir};
-use serde_json::Value;
-
-fn json(dir: &Dir, file: &str) -> Value {
-    let (_, out, err) = run(dir.cmd().args(["check", file, "--format", "json"]));
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"))
-}
+use crate::util::{check_json, clients, run, samples, Dir};
 
 #[test]
 fn xls_and_ods_saved_by_libreoffice_read_to_the_same_figures() {
     let dir = Dir::new();
     std::fs::copy(samples::path(samples::BUSY), dir.join("busy.xlsx")).expect("copy");
-    let want = json(&dir, "busy.xlsx");
+    let want = check_json(&dir, "busy.xlsx").1;
     assert_eq!(want["errors"], 0);
     for name in ["busy.xls", "busy.ods", "pasted.xls", "pasted.ods"] {
         dir.write(name, &fixture(name));
-        let got = json(&dir, name);
+        let got = check_json(&dir, name).1;
         for key in ["figures", "agency", "year"] {
             assert_eq!(got[key], want[key], "{name}: {key}");
         }

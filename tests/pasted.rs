@@ -4,18 +4,10 @@
 //! workbook holding the same data.
 
 use crate::util::read::read_as;
-use crate::util::samples;
 use crate::util::workbook::{pasted_workbook, Paste};
-use crate::util::{run, Dir};
+use crate::util::{check_json, samples, Dir};
 use report_gen::format::CellId;
 use report_gen::layout::Table;
-use serde_json::Value;
-
-fn check_json(dir: &Dir, file: &str) -> (i32, Value) {
-    let (code, out, err) = run(dir.cmd().args(["check", file, "--format", "json"]));
-    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
-    (code, v)
-}
 
 #[test]
 fn pasted_tables_give_the_same_json_figures_as_the_init_workbook() {

@@ -6,82 +6,15 @@ use crate::util::clients::{
     assert_fonts_embedded, assert_pdf_text, assert_simplified_forms, chromium, client,
     headings_and_figures, tool,
 };
-use crate::util::read::{html_grids, html_paragraphs, sel, word_grids, word_paragraphs};
-use crate::util::samples;
-use crate::util::{run, Dir};
+use crate::util::published::publish;
+use crate::util::read::{
+    assert_self_contained, html_grids, html_paragraphs, sel, word_grids, word_paragraphs,
+};
+use crate::util::{run, samples, Dir};
 use report_gen::layout::{Content, Table};
 use report_gen::statement::{Part, Statement};
-use scraper::{ElementRef, Html};
-use std::path::{Path, PathBuf};
-
-/// Runs the main command on a workbook with `args`; returns (docx bytes, page, fragment).
-fn publish(dir: &Dir, workbook: &Path, args: &[&str]) -> (Vec<u8>, String, String) {
-    let (code, out, err) = run(dir
-        .cmd()
-        .arg(workbook)
-        .args(["-o", "r.docx", "--html", "--html-fragment"])
-        .args(args));
-    assert_eq!(code, 0, "{out}{err}");
-    let read = |n: &str| std::fs::read_to_string(dir.join(n)).expect(n);
-    (
-        std::fs::read(dir.join("r.docx")).expect("docx"),
-        read("r.html"),
-        read("r-片段.html"),
-    )
-}
-
-/// Nothing that runs, loads or leaves the page; borders on every table and cell, twice.
-fn assert_self_contained(html: &Html, source: &str) {
-    for tag in [
-        "script", "link", "img", "iframe", "object", "embed", "style", "base", "form",
-    ] {
-        assert!(
-            html.select(&sel(tag)).next().is_none(),
-            "<{tag}> in the page"
-        );
-    }
-    for el in html.select(&sel("*")) {
-        for (name, value) in el.value().attrs() {
-            assert!(
-                !matches!(name, "src" | "href" | "srcset" | "action" | "background")
-                    && !name.starts_with("on"),
-                "{name}={value}"
-            );
-            assert!(
-                !value.contains("url(") && !value.contains("@import"),
-                "{name}={value}"
-            );
-        }
-    }
-    assert!(!source.contains("http://") && !source.contains("https://"));
-    let tables: Vec<ElementRef> = html.select(&sel("table")).collect();
-    assert_eq!(tables.len(), 3);
-    for t in &tables {
-        assert_eq!(t.value().attr("border"), Some("1"));
-        assert_eq!(t.value().attr("width"), Some("100%"));
-        let style = t.value().attr("style").unwrap_or("");
-        assert!(style.contains("border:1px solid #000") && style.contains("width:100%"));
-        let pct: f64 = t
-            .select(&sel("col"))
-            .map(|c| {
-                let w = c.value().attr("width").expect("col width");
-                w.trim_end_matches('%').parse::<f64>().expect("percent")
-            })
-            .sum();
-        assert!((pct - 100.0).abs() < 1e-9, "{pct}");
-        for cell in t.select(&sel("th, td")) {
-            let style = cell.value().attr("style").unwrap_or("");
-            assert!(style.contains("border:1px solid #000"), "{}", cell.html());
-            if cell.value().name() == "th" {
-                assert!(
-                    matches!(cell.value().attr("scope"), Some("col" | "row" | "rowgroup")),
-                    "{}",
-                    cell.html()
-                );
-            }
-        }
-    }
-}
+use scraper::Html;
+use std::path::PathBuf;
 
 #[test]
 fn html_tables_have_the_word_tables_grids_and_text_cell_by_cell() {

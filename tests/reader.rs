@@ -1,30 +1,17 @@
 //! The reader on hand-made workbooks: bad cells, published-table deviations, structural faults,
 //! and the 2019 trial layout. Each finding names its sheet and cell.
 
-use crate::util::read::read_as;
+use crate::util::read::{findings, invalid, read_as};
 use crate::util::samples;
 use crate::util::workbook::{
     address, custom, custom_t3, info, layout_2019, paste_table_with, t3_rows, tables_with,
     with_info, without_cached_value, Cell, Paste, T2_AT, T3_AT, T4_AT,
 };
 use report_gen::diagnostics::{Diagnostic, Severity};
-use report_gen::error::Error;
 use report_gen::figures::Figures;
 use report_gen::format::CellId;
 use report_gen::layout::Table;
 use rust_xlsxwriter::Workbook;
-
-fn findings(bytes: &[u8]) -> Vec<Diagnostic> {
-    let st = read_as("测试.xlsx", bytes).expect("reads");
-    report_gen::checks::all(&st, None)
-}
-
-fn invalid(bytes: &[u8]) -> Vec<Diagnostic> {
-    match read_as("测试.xlsx", bytes) {
-        Err(Error::Invalid { diagnostics, .. }) => diagnostics,
-        other => panic!("expected invalid, got {other:?}"),
-    }
-}
 
 fn one(d: &[Diagnostic], id: &str) -> Diagnostic {
     let hits: Vec<&Diagnostic> = d.iter().filter(|x| x.id == id).collect();

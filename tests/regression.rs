@@ -3,9 +3,8 @@
 //! `safety.rs`.
 
 use crate::util::read::{is_temporary, listing, sheet_column};
-use crate::util::samples;
 use crate::util::workbook::{address, init, tables, xlsb, Cell};
-use crate::util::{ran, run, Dir};
+use crate::util::{ran, run, samples, Dir};
 
 /// Defect 1: `-o` (or `--appendix`) naming the `--previous` workbook overwrote last year's
 /// workbook, exit 0.

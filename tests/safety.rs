@@ -4,10 +4,9 @@
 //! 6). The one-per-defect regressions are in `regression.rs`.
 
 use crate::util::read::{book_file, is_temporary, listing, rolled_up, sheet_column};
-use crate::util::samples;
 use crate::util::samples::of_year;
 use crate::util::workbook::init;
-use crate::util::{ran, run, Dir};
+use crate::util::{ran, run, samples, with_closed_pipe, Dir};
 
 // ---------------------------------------------------------------------------------------------
 // Outputs guarded by file identity
@@ -111,25 +110,6 @@ fn a_new_pair_replaces_the_old_pair_and_keeps_nothing_aside() {
 
 // ---------------------------------------------------------------------------------------------
 // Closed and full output streams
-
-/// Runs report-gen in `dir` with standard output (and error, if `both`) going into a pipe
-/// whose reading end is already closed; returns the exit code and standard error.
-fn with_closed_pipe(dir: &Dir, args: &[&str], both: bool) -> (Option<i32>, String) {
-    let (reader, writer) = std::io::pipe().expect("pipe");
-    drop(reader);
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("report-gen"));
-    cmd.args(args).current_dir(dir.path());
-    if both {
-        cmd.stderr(writer.try_clone().expect("clone"));
-    } else {
-        cmd.stderr(std::process::Stdio::piped());
-    }
-    let out = cmd.stdout(writer).output().expect("runs");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn a_closed_pipe_is_quiet_and_the_work_is_finished_with_its_own_exit_code() {

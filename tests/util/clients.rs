@@ -449,3 +449,16 @@ pub fn assert_simplified_forms(pdf: &Path, warnings: &str) {
         );
     }
 }
+
+/// The merges python-docx reported for one table.
+pub fn merges(table: &Value) -> Vec<(u64, u64, u64, u64)> {
+    table["merges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            let n = |k: &str| m[k].as_u64().unwrap_or(u64::MAX);
+            (n("row"), n("col"), n("rowspan"), n("colspan"))
+        })
+        .collect()
+}

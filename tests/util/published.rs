@@ -4,21 +4,26 @@
 //! LibreOffice's PDF conversions.
 
 use super::clients::client;
-use super::read::{self, W};
+use super::read::{self, part, W};
 use super::samples;
-use super::Dir;
+use super::{run, Dir};
+use report_gen::content::Block;
+use report_gen::document::{self, Document, Kind};
+use report_gen::format::SECTIONS;
 use report_gen::layout::{Content, Table};
+use report_gen::narrative::Templates;
+use report_gen::report::{self, Checked};
 use report_gen::statement::Statement;
-use report_gen::workbook::Limits;
+use report_gen::workbook::{Limits, Sheet, Value};
 use roxmltree::Node;
 use std::path::{Path, PathBuf};
 
 /// A sample's statement and its Word report, as report-gen writes them.
 pub fn report(sample: &str) -> (Statement, Vec<u8>) {
-    let checked = report_gen::report::check(&samples::path(sample), None, Limits::default())
-        .expect("sample reads");
+    let checked =
+        report::check(&samples::path(sample), None, Limits::default()).expect("sample reads");
     let templates = report_gen::narrative::Templates::builtin().expect("templates");
-    let docs = report_gen::report::build(&checked, &templates, false).expect("report built");
+    let docs = report::build(&checked, &templates, false).expect("report built");
     (checked.statement, docs.docx)
 }
 
@@ -333,4 +338,408 @@ d.save(sys.argv[2])
         String::from_utf8_lossy(&run.stderr)
     );
     out
+}
+
+pub fn checked(sample: &str) -> Checked {
+    report::check(&samples::path(sample), None, Limits::default()).expect("sample reads")
+}
+
+/// The Word report of a statement, the blocks edited first.
+pub fn docx_of(st: &Statement, edit: &dyn Fn(&mut Vec<Block>)) -> (Vec<u8>, Vec<Block>) {
+    let mut blocks = report_gen::content::blocks(st, templates()).expect("blocks");
+    edit(&mut blocks);
+    let docx = report_gen::word::from_blocks(st, &blocks).expect("report");
+    (docx, blocks)
+}
+
+/// The report of a statement in three published forms: report-gen's .docx and web page, and a
+/// portal's GBK page around the same blocks (navigation, sidebar, footer; headings as bold
+/// paragraphs).
+pub fn forms(
+    dir: &Dir,
+    name: &str,
+    st: &Statement,
+    edit: &dyn Fn(&mut Vec<Block>),
+) -> Vec<PathBuf> {
+    let (docx, blocks) = docx_of(st, edit);
+    let page = report_gen::html::page(st, &blocks);
+    let want = expected(&docx);
+    let portal = portal_page(&want, st, Some("gb2312"), title_lines(&docx), false);
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&portal);
+    assert!(!unmappable);
+    vec![
+        dir.write(&format!("{name}.docx"), &docx),
+        dir.write(&format!("{name}.html"), page.as_bytes()),
+        dir.write(&format!("{name}-门户.htm"), &gbk),
+    ]
+}
+
+/// A report typed by hand in Word: the title on one line, headings as plain paragraphs (no
+/// heading style), sub-headings run into their text (“（一）主动公开。全年……”), the date in
+/// Chinese numerals.
+pub fn typed_by_hand(blocks: &mut Vec<Block>) {
+    let mut out: Vec<Block> = Vec::new();
+    let mut title = String::new();
+    let mut pending: Option<String> = None;
+    for b in blocks.drain(..) {
+        match b {
+            Block::Title(t) => title.push_str(&t),
+            Block::Heading1(h) => out.push(Block::Body(h.to_string())),
+            Block::Heading2(h) => pending = Some(h),
+            Block::Body(t) => match pending.take() {
+                Some(h) => out.push(Block::Body(format!("{h}。{t}"))),
+                None => out.push(Block::Body(t)),
+            },
+            Block::Signature { agency, .. } => out.push(Block::Signature {
+                agency,
+                date: Some("二〇二六年三月二十日".into()),
+            }),
+            other => out.push(other),
+        }
+    }
+    out.insert(0, Block::Title(title));
+    *blocks = out;
+}
+
+/// A portal page whose article is one block of lines (`<br>`), as older site editors save it,
+/// with the tables between: each line reads as a paragraph.
+pub fn one_block_page(want: &[Expected], st: &Statement) -> String {
+    let mut body = String::from("<div class=\"TRS_Editor\"><p>");
+    for e in want {
+        match e {
+            Expected::Paragraph(t, _) => {
+                body.push_str(&crate::util::published::escape(t));
+                body.push_str("<br/>\n");
+            }
+            Expected::Table(t) => {
+                body.push_str("</p>");
+                body.push_str(&crate::util::published::html_table(*t, st, false));
+                body.push_str("<p>");
+            }
+        }
+    }
+    body.push_str("</p></div>");
+    format!(
+        "<html><head><meta charset=\"utf-8\"><title>年报</title></head><body>\
+         <div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/zwgk\">政务公开</a></div>{body}\
+         <div class=\"footer\">主办单位：示例区人民政府办公室</div></body></html>"
+    )
+}
+
+/// The blocks without section `i`'s heading and, when `body`, its text.
+pub fn without_section(blocks: &mut Vec<Block>, i: usize, body: bool) {
+    let heading = SECTIONS[i].heading;
+    let start = blocks
+        .iter()
+        .position(|b| *b == Block::Heading1(heading))
+        .expect("heading");
+    let end = if body {
+        blocks
+            .iter()
+            .skip(start + 1)
+            .position(|b| matches!(b, Block::Heading1(_) | Block::Signature { .. }))
+            .map_or(blocks.len(), |k| start + 1 + k)
+    } else {
+        start + 1
+    };
+    blocks.drain(start..end);
+}
+
+/// The official grid of a table filled with a statement's figures, as the reader must give it.
+pub fn official(table: Table, st: &Statement) -> Sheet {
+    let layout = table.layout();
+    let mut sheet = Sheet::default();
+    for p in &layout.cells {
+        let text = match p.content {
+            Content::Data(id) => st.figures.get(id).to_string(),
+            other => other.text().unwrap_or_default().to_string(),
+        };
+        sheet
+            .cells
+            .insert((p.row as u32, p.col as u32), Value::Text(text));
+        if p.is_merged() {
+            sheet.merges.push((
+                (p.row as u32, p.col as u32),
+                ((p.row + p.rows - 1) as u32, (p.col + p.cols - 1) as u32),
+            ));
+        }
+    }
+    sheet
+}
+
+/// Asserts that the document holds the expected blocks: paragraphs with their text and
+/// heading level (when `headings`), tables equal to the official grids; numbering as a
+/// reader counts.
+pub fn assert_blocks(doc: &Document, expected: &[Expected], st: &Statement, headings: bool) {
+    let got: Vec<Expected> = doc
+        .blocks
+        .iter()
+        .map(|b| match b {
+            document::Block::Paragraph(p) => {
+                Expected::Paragraph(p.text.clone(), if headings { p.heading } else { None })
+            }
+            document::Block::Table(t) => {
+                let table = Table::ALL[t.index - 1];
+                let want = official(table, st);
+                let mut merges = t.grid.merges.clone();
+                merges.sort();
+                let mut want_merges = want.merges.clone();
+                want_merges.sort();
+                for (at, value) in &want.cells {
+                    assert_eq!(
+                        t.grid.cells.get(at),
+                        Some(value),
+                        "{}: {} cell {at:?} in {:?}",
+                        doc.source.display(),
+                        table.name(),
+                        doc.kind
+                    );
+                }
+                assert_eq!(
+                    t.grid.cells.len(),
+                    want.cells.len(),
+                    "{}: {} has extra cells: {:?}",
+                    doc.source.display(),
+                    table.name(),
+                    t.grid
+                        .cells
+                        .iter()
+                        .filter(|(k, _)| !want.cells.contains_key(k))
+                        .collect::<Vec<_>>()
+                );
+                assert_eq!(merges, want_merges, "{}: merges", table.name());
+                assert!(t.grid.stripped.is_empty());
+                Expected::Table(table)
+            }
+        })
+        .collect();
+    let want: Vec<Expected> = expected
+        .iter()
+        .map(|e| match e {
+            Expected::Paragraph(t, h) => {
+                Expected::Paragraph(t.clone(), if headings { *h } else { None })
+            }
+            t => t.clone(),
+        })
+        .collect();
+    // LibreOffice does not draw a “、” that would hang past the end of a justified line, so a
+    // PDF's paragraphs are compared by their letters and digits in order.
+    let pdf_key = |e: &Expected| match e {
+        Expected::Paragraph(t, h) if doc.kind == Kind::Pdf => {
+            Expected::Paragraph(report_gen::label::key(t), *h)
+        }
+        other => other.clone(),
+    };
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(
+            pdf_key(g),
+            pdf_key(w),
+            "{}: block {} ({:?}): {g:?}",
+            doc.source.display(),
+            i + 1,
+            doc.kind
+        );
+    }
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{}: block count",
+        doc.source.display()
+    );
+    let numbers: Vec<usize> = doc.paragraphs().map(|p| p.index).collect();
+    assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>());
+    let tables: Vec<usize> = doc.tables().map(|t| t.index).collect();
+    assert_eq!(tables, vec![1, 2, 3]);
+}
+
+/// A one-page PDF whose page shows only an image (a scan).
+pub fn scanned_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Stream};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let image = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 2, "Height" => 2,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0, 255, 255, 0],
+    );
+    let image_id = doc.add_object(image);
+    one_page(
+        doc,
+        b"q 500 0 0 700 40 60 cm /Im0 Do Q",
+        dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+    )
+}
+
+/// Finishes a one-page A4 PDF: the page with its content and resources, the page tree, the
+/// catalogue; returns the file's bytes.
+pub fn one_page(mut doc: lopdf::Document, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => resources,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("pdf written");
+    bytes
+}
+
+/// A PDF as Word writes Chinese: a Type0 font with Identity-H codes, CID widths (W) and a
+/// ToUnicode CMap; a line of text shown with TJ kerning, and a 2 × 2 ruled table whose
+/// borders are thin filled rectangles.
+pub fn cid_font_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.7");
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
+        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfchar <0001> <672C> <0002> <5E74> endbfchar\n\
+        1 beginbfrange <0003> <0004> [<65B0> <6536>] endbfrange\n\
+        1 beginbfrange <0010> <0019> <0030> endbfrange\n\
+        endcmap CMapName currentdict /CMap defineresource pop end end";
+    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
+    let cid_font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "DW" => 1000,
+        "W" => vec![16.into(), 25.into(), 500.into()],
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid_font.into()],
+        "ToUnicode" => to_unicode,
+    });
+    // Text: “本年新收 2025” (codes 1–4, then digits 0x12 0x10 0x12 0x15); the table: cells
+    // 本年 | 12 over 新收 | 3, ruled by 0.5 pt filled rectangles.
+    let content = "BT /F1 16 Tf 1 0 0 1 72 700 Tm [<00010002> -50 <00030004>] TJ \
+        80 0 Td <0012001000120015> Tj ET\n\
+        0 g 72 599.75 200 0.5 re f 72 569.75 200 0.5 re f 72 539.75 200 0.5 re f\n\
+        71.75 540 0.5 60 re f 171.75 540 0.5 60 re f 271.75 540 0.5 60 re f\n\
+        BT /F1 12 Tf 80 580 Td <00010002> Tj 100 0 Td <00110012> Tj ET\n\
+        BT /F1 12 Tf 80 550 Td <00030004> Tj 100 0 Td <0013> Tj ET";
+    one_page(
+        doc,
+        content.as_bytes(),
+        dictionary! { "Font" => dictionary! { "F1" => font } },
+    )
+}
+
+/// Our report with `word/document.xml` replaced (re-zipped with correct checksums, so the
+/// damage reaches the XML reader).
+pub fn with_document_xml(docx: &[u8], xml: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        let name = f.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).expect("read");
+        if name == "word/document.xml" {
+            data = xml.to_vec();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        std::io::Write::write_all(&mut out, &data).expect("write");
+    }
+    out.finish().expect("zip").into_inner()
+}
+
+/// Damage: overwrite `len` bytes at `at` (fractions of the length) with `byte`, or cut there.
+pub fn damage(bytes: &[u8], at: f64, len: usize, byte: u8, cut: bool) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    let start = ((v.len() as f64) * at) as usize;
+    if cut {
+        v.truncate(start);
+    } else {
+        for b in v.iter_mut().skip(start).take(len) {
+            *b = byte;
+        }
+    }
+    v
+}
+
+/// The valid inputs damaged by the property test: docx, its document.xml, a page, a PDF.
+pub type Inputs = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+
+pub fn damage_inputs() -> &'static Inputs {
+    static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
+    INPUTS.get_or_init(|| {
+        let (st, docx) = report(samples::SEED);
+        let xml = part(&docx, "word/document.xml").into_bytes();
+        let want = expected(&docx);
+        let html = portal_page(&want, &st, Some("utf-8"), 1, true).into_bytes();
+        let pdf = std::fs::read(pdf_fixture()).expect("fixture");
+        (docx, xml, html, pdf)
+    })
+}
+
+/// Builds the report of a sample through the command line; returns its bytes.
+pub fn cli_report(dir: &Dir, sample: &str, name: &str) -> Vec<u8> {
+    let path = samples::path(sample);
+    let (code, out, err) = run(dir.cmd().arg(&path).arg("-o").arg(name));
+    assert_eq!(code, 0, "{out}{err}");
+    std::fs::read(dir.join(name)).expect("report written")
+}
+
+/// The text python-docx should read at each grid position of `table`: a merged cell's text
+/// at every position it covers.
+pub fn expected_grid(table: Table, st: &Statement) -> Vec<Vec<String>> {
+    let layout = table.layout();
+    (0..layout.rows)
+        .map(|r| {
+            (0..layout.cols)
+                .map(|c| match layout.covering(r, c).expect("covered").content {
+                    Content::Data(id) => st.figures.get(id).to_string(),
+                    other => other.text().unwrap_or_default().to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The merges of `table`'s layout as (row, col, rowspan, colspan).
+pub fn expected_merges(table: Table) -> Vec<(u64, u64, u64, u64)> {
+    let mut want: Vec<(u64, u64, u64, u64)> = table
+        .layout()
+        .cells
+        .iter()
+        .filter(|p| p.is_merged())
+        .map(|p| (p.row as u64, p.col as u64, p.rows as u64, p.cols as u64))
+        .collect();
+    want.sort();
+    want
+}
+
+/// Runs the main command on a workbook with `args`; returns (docx bytes, page, fragment).
+pub fn publish(dir: &Dir, workbook: &Path, args: &[&str]) -> (Vec<u8>, String, String) {
+    let (code, out, err) = run(dir
+        .cmd()
+        .arg(workbook)
+        .args(["-o", "r.docx", "--html", "--html-fragment"])
+        .args(args));
+    assert_eq!(code, 0, "{out}{err}");
+    let read = |n: &str| std::fs::read_to_string(dir.join(n)).expect(n);
+    (
+        std::fs::read(dir.join("r.docx")).expect("docx"),
+        read("r.html"),
+        read("r-片段.html"),
+    )
+}
+
+/// The built-in templates, loaded once.
+pub fn templates() -> &'static Templates {
+    static T: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
+    T.get_or_init(|| Templates::builtin().expect("built-in templates"))
 }

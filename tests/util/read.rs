@@ -4,6 +4,8 @@
 
 use calamine::{Data, Reader, Xlsx};
 use report_gen::appendix::{TABLE_SHEETS, TABLE_TOP};
+use report_gen::audit::{self, Audited};
+use report_gen::diagnostics::Diagnostic;
 use report_gen::document::Document;
 use report_gen::figures::Figures;
 use report_gen::format::CellId;
@@ -12,7 +14,7 @@ use report_gen::statement::Statement;
 use report_gen::workbook::Limits;
 use report_gen::Error;
 use roxmltree::{Document as Xml, Node};
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -621,4 +623,168 @@ pub fn parts(package: &[u8]) -> Vec<(String, Vec<u8>)> {
             (name, data)
         })
         .collect()
+}
+
+pub fn audit_file(path: &Path, previous: Option<&Path>) -> Audited {
+    let prev = previous.map(|p| audit::previous(p, Limits::default()).expect("previous reads"));
+    audit::audit(path, prev.as_ref(), Limits::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The paragraph number of the first paragraph of a document containing `text`.
+pub fn paragraph_of(path: &Path, text: &str) -> usize {
+    let doc = report_gen::document::open(path, Limits::default()).expect("document");
+    let found = doc
+        .paragraphs()
+        .find(|p| p.text.contains(text))
+        .map(|p| p.index);
+    found.unwrap_or_else(|| panic!("{}: no paragraph with {text}", path.display()))
+}
+
+pub fn check_tables(doc: &Xml, st: &Statement) {
+    let body = doc.root_element().first_element_child().expect("body");
+    let tables: Vec<Node> = body
+        .children()
+        .filter(|c| c.has_tag_name((W, "tbl")))
+        .collect();
+    assert_eq!(tables.len(), 3);
+    for (tbl, table) in tables.iter().zip(Table::ALL) {
+        let layout = table.layout();
+        let grid: Vec<usize> = el(*tbl, "tblGrid")
+            .expect("grid")
+            .children()
+            .filter_map(|g| attr(Some(g), "w").and_then(|w| w.parse().ok()))
+            .collect();
+        assert_eq!(grid.len(), layout.cols, "{table:?}");
+        assert_eq!(
+            grid.iter().sum::<usize>(),
+            report_gen::typography::text_width() as usize
+        );
+        let rows: Vec<Node> = tbl
+            .children()
+            .filter(|c| c.has_tag_name((W, "tr")))
+            .collect();
+        assert_eq!(rows.len(), layout.rows, "{table:?}");
+        for (r, tr) in rows.iter().enumerate() {
+            let trpr = el(*tr, "trPr");
+            assert!(
+                trpr.and_then(|t| el(t, "cantSplit")).is_some(),
+                "row {r} may split"
+            );
+            let header = trpr.and_then(|t| el(t, "tblHeader")).is_some();
+            assert_eq!(header, r < layout.header_rows, "{table:?} row {r} header");
+            let mut col = 0;
+            for tc in tr.children().filter(|c| c.has_tag_name((W, "tc"))) {
+                let tcpr = el(tc, "tcPr");
+                let span: usize = attr(tcpr.and_then(|t| el(t, "gridSpan")), "val")
+                    .map_or(1, |v| v.parse().unwrap_or(0));
+                let vmerge = tcpr.and_then(|t| el(t, "vMerge"));
+                let width: usize = attr(tcpr.and_then(|t| el(t, "tcW")), "w")
+                    .and_then(|w| w.parse().ok())
+                    .expect("tcW");
+                assert_eq!(
+                    width,
+                    grid[col..col + span].iter().sum::<usize>(),
+                    "{table:?} ({r},{col}) tcW"
+                );
+                let placed = layout.covering(r, col).expect("covered");
+                assert_eq!(
+                    (placed.col, placed.cols),
+                    (col, span),
+                    "{table:?} ({r},{col}) span"
+                );
+                if placed.rows > 1 {
+                    // A continuing cell has no val or val="continue" (the schema default).
+                    let val = attr(vmerge, "val").unwrap_or_else(|| "continue".into());
+                    let want = if placed.row == r {
+                        "restart"
+                    } else {
+                        "continue"
+                    };
+                    assert_eq!(val, want, "{table:?} ({r},{col}) vMerge");
+                    assert!(vmerge.is_some());
+                } else {
+                    assert!(vmerge.is_none(), "{table:?} ({r},{col}) unexpected vMerge");
+                }
+                if placed.row == r {
+                    let want = match placed.content {
+                        Content::Data(id) => st.figures.get(id).to_string(),
+                        other => other.text().unwrap_or_default().to_string(),
+                    };
+                    assert_eq!(text(tc), want, "{table:?} ({r},{col})");
+                    assert_eq!(
+                        run_font(*el(tc, "p").as_ref().expect("p")).0.as_deref(),
+                        Some("宋体")
+                    );
+                }
+                col += span;
+            }
+            assert_eq!(col, layout.cols, "{table:?} row {r} width");
+        }
+    }
+}
+
+/// Nothing that runs, loads or leaves the page; borders on every table and cell, twice.
+pub fn assert_self_contained(html: &Html, source: &str) {
+    for tag in [
+        "script", "link", "img", "iframe", "object", "embed", "style", "base", "form",
+    ] {
+        assert!(
+            html.select(&sel(tag)).next().is_none(),
+            "<{tag}> in the page"
+        );
+    }
+    for el in html.select(&sel("*")) {
+        for (name, value) in el.value().attrs() {
+            assert!(
+                !matches!(name, "src" | "href" | "srcset" | "action" | "background")
+                    && !name.starts_with("on"),
+                "{name}={value}"
+            );
+            assert!(
+                !value.contains("url(") && !value.contains("@import"),
+                "{name}={value}"
+            );
+        }
+    }
+    assert!(!source.contains("http://") && !source.contains("https://"));
+    let tables: Vec<ElementRef> = html.select(&sel("table")).collect();
+    assert_eq!(tables.len(), 3);
+    for t in &tables {
+        assert_eq!(t.value().attr("border"), Some("1"));
+        assert_eq!(t.value().attr("width"), Some("100%"));
+        let style = t.value().attr("style").unwrap_or("");
+        assert!(style.contains("border:1px solid #000") && style.contains("width:100%"));
+        let pct: f64 = t
+            .select(&sel("col"))
+            .map(|c| {
+                let w = c.value().attr("width").expect("col width");
+                w.trim_end_matches('%').parse::<f64>().expect("percent")
+            })
+            .sum();
+        assert!((pct - 100.0).abs() < 1e-9, "{pct}");
+        for cell in t.select(&sel("th, td")) {
+            let style = cell.value().attr("style").unwrap_or("");
+            assert!(style.contains("border:1px solid #000"), "{}", cell.html());
+            if cell.value().name() == "th" {
+                assert!(
+                    matches!(cell.value().attr("scope"), Some("col" | "row" | "rowgroup")),
+                    "{}",
+                    cell.html()
+                );
+            }
+        }
+    }
+}
+
+pub fn findings(bytes: &[u8]) -> Vec<Diagnostic> {
+    let st = read_as("测试.xlsx", bytes).expect("reads");
+    report_gen::checks::all(&st, None)
+}
+
+pub fn invalid(bytes: &[u8]) -> Vec<Diagnostic> {
+    match read_as("测试.xlsx", bytes) {
+        Err(Error::Invalid { diagnostics, .. }) => diagnostics,
+        other => panic!("expected invalid, got {other:?}"),
+    }
 }

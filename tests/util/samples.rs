@@ -282,3 +282,16 @@ pub fn last_year(st: &Statement, copied: bool) -> Statement {
 pub fn arg(name: &str) -> String {
     path(name).to_string_lossy().into_owned()
 }
+
+/// Both samples as the reader reads their workbooks: the input the appendix must reproduce.
+pub fn as_read() -> Vec<(&'static str, Statement)> {
+    all()
+        .into_iter()
+        .map(|(name, st)| {
+            let read =
+                report_gen::reader::read(&path(name), Default::default()).expect("sample reads");
+            assert_eq!(read.figures, st.figures, "{name}");
+            (name, read)
+        })
+        .collect()
+}

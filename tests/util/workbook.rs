@@ -9,6 +9,7 @@ use report_gen::figures::Figures;
 use report_gen::format::{CellId, T3_NEW};
 use report_gen::layout::{Content, Table};
 use report_gen::statement::Statement;
+use report_gen::{appendix, checks};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
@@ -597,4 +598,10 @@ pub fn far_cell() -> Vec<u8> {
     ws.write_string(0, 0, "机关名称：测试局").expect("write");
     ws.write_number(65535, 255, 1.0).expect("write");
     wb.save_to_buffer().expect("workbook")
+}
+
+/// The Excel appendix of a statement, with its checks.
+pub fn appendix_of(st: &Statement) -> Vec<u8> {
+    let diagnostics = checks::all(st, None);
+    appendix::workbook(st, &diagnostics, false).expect("appendix builds")
 }
