@@ -9,7 +9,7 @@ use calamine::{Data, Reader};
 use report_gen::appendix::{self, CHECKS_TOP, SHEET_CHECKS, TABLE_SHEETS, TABLE_TOP};
 use report_gen::checks;
 use report_gen::figures::Number;
-use report_gen::format::{CellId, T3_COLS, T3_NEW};
+use report_gen::format::{CellId, T3_COLS, T3_NEW, T3_OTHER_MISC};
 use report_gen::layout::{Content, Table};
 use report_gen::rules;
 use report_gen::statement::Statement;
@@ -238,7 +238,7 @@ fn reruns_are_byte_identical_and_dated_from_the_statement() {
 #[test]
 fn the_check_sheet_lists_every_rule_with_its_result() {
     let mut st = samples::seed();
-    st.figures.t3[format_other_misc()][0] = 6;
+    st.figures.t3[T3_OTHER_MISC][0] = 6;
     st.figures.t3[T3_NEW][0] = 6;
     st.figures.compute_totals();
     let mut book = book(&appendix_of(&st));
@@ -327,10 +327,6 @@ fn the_check_sheet_shows_the_last_year_rules_when_compared() {
         .map(|v| v.to_string())
         .unwrap_or_default();
     assert!(!summary.contains("未核对"), "{summary}");
-}
-
-fn format_other_misc() -> usize {
-    report_gen::format::T3_OTHER_MISC
 }
 
 /// LibreOffice recalculates every formula and agrees with every cached value, for both samples

@@ -1,7 +1,7 @@
 //! `report-gen audit`: published reports checked by every rule, each finding at the position a
 //! reader of the report finds it.
 //!
-//! The reports are built here: report-gen's own (.docx, the web page, the committed PDF), portal
+//! The reports are built in `util/published.rs`: report-gen's own (.docx, the web page, the committed PDF), portal
 //! pages around their blocks in UTF-8 and GBK, python-docx reports with other table styles and
 //! LibreOffice PDFs (client tier). Each kind of error is injected into the statement or the
 //! blocks before the report is written, and must be caught where it is; a clean report gives

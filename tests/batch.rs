@@ -5,7 +5,7 @@ use crate::util::samples::named;
 use crate::util::workbook::{district, init};
 use crate::util::{run, samples, Dir};
 use report_gen::figures::Figures;
-use report_gen::format::T3_CARRIED_FORWARD;
+use report_gen::format::{T3_CARRIED_FORWARD, T3_CARRIED_IN};
 
 #[test]
 fn a_mixed_folder_gives_reports_for_the_good_and_a_summary_for_all() {
@@ -164,7 +164,7 @@ fn last_year_is_matched_by_agency_name() {
     let mut last = samples::busy();
     last.info.year = Some(2024);
     last.info.agency = " 示例区 人民政府 ".into(); // spacing differs: still the same agency
-    last.figures.t3[T3_CARRIED_FORWARD] = samples::busy().figures.t3[format_carried_in()];
+    last.figures.t3[T3_CARRIED_FORWARD] = samples::busy().figures.t3[T3_CARRIED_IN];
     last.figures.compute_totals();
     dir.write("last/x.xlsx", &init(&last));
     dir.write("in/a.xlsx", &init(&samples::busy()));
@@ -196,10 +196,6 @@ fn last_year_is_matched_by_agency_name() {
         .cmd()
         .args(["batch", "in", "-o", "out2", "--previous", "last"]));
     assert_eq!(code, 1);
-}
-
-fn format_carried_in() -> usize {
-    report_gen::format::T3_CARRIED_IN
 }
 
 #[test]

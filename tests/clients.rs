@@ -1,6 +1,7 @@
-//! The client tier: real programs written by others open our outputs. This module runs the
-//! checkers of `tests/clients/` (each script's doc string says what it checks) for the tests of
-//! the other modules, and keeps the checkers honest: each must catch a known fault.
+//! The client tier: real programs written by others open our outputs. The checkers of
+//! `tests/clients/` (each script's doc string says what it checks) run for the tests of the
+//! other modules through `util/clients.rs`; this module keeps them honest: each must catch a
+//! known fault.
 //!
 //! Client-tier tests are ignored by a plain `cargo test`; run them with
 //! `bash tests/clients/install.sh`, then `cargo test -- --ignored`.

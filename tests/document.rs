@@ -4,7 +4,7 @@
 //! their cells, the official merges), and every paragraph in order.
 //!
 //! The expected blocks are read independently from the .docx XML (roxmltree) and from
-//! `report_gen::layout`; the pages are generated here from the same.
+//! `report_gen::layout`; the pages are generated from the same (`util/published.rs`).
 
 use crate::util::published::{
     assert_blocks, cid_font_pdf, damage, damage_inputs, expected, expected_page, pdf_fixture,

@@ -3,7 +3,7 @@
 //!
 //! The .xls and .ods files are committed in `tests/fixtures/libreoffice/`, so the plain tier
 //! reads them without LibreOffice. LibreOffice saved each from an .xlsx this crate writes
-//! ([`sources`]); the client-tier test `libreoffice_fixtures_are_current` saves them again and
+//! (`util::workbook::sources`); the client-tier test `libreoffice_fixtures_are_current` saves them again and
 //! compares what report-gen reads, and with `UPDATE_FIXTURES=1` it rewrites them:
 //! `UPDATE_FIXTURES=1 cargo test libreoffice_fixtures_are_current -- --ignored`.
 

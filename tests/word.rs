@@ -1,5 +1,5 @@
 //! The Word report, read back independently: unzip and parse the XML (roxmltree); in the client
-//! tier also the Open XML SDK's rules, python-docx and LibreOffice (see `clients.rs`).
+//! tier also the Open XML SDK's rules, python-docx and LibreOffice (see `util/clients.rs`).
 
 use crate::util::clients::merges;
 use crate::util::published::{cli_report, expected_grid, expected_merges};

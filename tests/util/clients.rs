@@ -151,6 +151,7 @@ pub fn output(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs client program `name` with `args`; its standard output (it must succeed).
 pub fn tool(name: &str, args: &[&std::ffi::OsStr]) -> String {
     output(Command::new(client(name)).args(args))
 }
@@ -302,6 +303,7 @@ pub fn words(pdf: &Path) -> Vec<(usize, String, Rect)> {
     out
 }
 
+/// Headless chromium with a profile in `dir`; its standard output.
 pub fn chromium(dir: &Dir, args: &[&std::ffi::OsStr]) -> String {
     let profile = dir.join("chromium-profile");
     output(
@@ -389,6 +391,7 @@ pub fn assert_pdf_text(pdf: &Path, st: &Statement) {
     }
 }
 
+/// Every font `pdffonts` lists in the PDF is embedded.
 pub fn assert_fonts_embedded(pdf: &Path) {
     let out = tool("pdffonts", &[pdf.as_os_str()]);
     let rows: Vec<&str> = out.lines().skip(2).collect();

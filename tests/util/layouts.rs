@@ -471,6 +471,7 @@ pub fn workbook_with(st: &Statement, f: &Figures, form: &Form, rename: &[(&str, 
     wb.save_to_buffer().expect("workbook")
 }
 
+/// The errors among findings.
 pub fn errors(d: &[Diagnostic]) -> Vec<&Diagnostic> {
     d.iter().filter(|d| d.is_error()).collect()
 }

@@ -1,6 +1,6 @@
 //! What the tests share (ripgrep's model): the harness here — a temporary folder per test, the
-//! real `report-gen` binary, the client tier's programs — and, by noun, the builders of inputs
-//! and the readers of outputs. Test files hold only tests.
+//! real `report-gen` binary and what a run printed — and, by noun, the builders of inputs and
+//! the readers of outputs. Test files hold only tests.
 
 pub mod clients;
 pub mod layouts;

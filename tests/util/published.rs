@@ -1,11 +1,14 @@
-//! Published reports built for the tests of `document` and `audit`: report-gen's own report,
-//! the blocks it holds (read independently from its XML), portal pages around them (UTF-8 and
-//! GBK, navigation, a sidebar and a footer), python-docx reports with other table styles and
-//! LibreOffice's PDF conversions.
+//! Published reports built for the tests of `document`, `audit`, `word` and `publish`:
+//! report-gen's own report (through the library and the command line), the blocks it holds
+//! (read independently from its XML) and what a reader must read from them, the blocks edited
+//! (typed by hand, a section missing), portal pages around them (UTF-8 and GBK, navigation, a
+//! sidebar and a footer), python-docx reports with other table styles, LibreOffice's PDF
+//! conversions, PDFs built by hand (a scan, a CID font) and damaged documents.
 
 use super::clients::client;
 use super::read::{self, part, W};
 use super::samples;
+use super::workbook::rewrite_parts;
 use super::{run, Dir};
 use report_gen::content::Block;
 use report_gen::document::{self, Document, Kind};
@@ -70,6 +73,7 @@ pub fn expected(docx: &[u8]) -> Vec<Expected> {
     out
 }
 
+/// Text escaped for HTML.
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -340,6 +344,7 @@ d.save(sys.argv[2])
     out
 }
 
+/// A sample read and checked, as the main command does.
 pub fn checked(sample: &str) -> Checked {
     report::check(&samples::path(sample), None, Limits::default()).expect("sample reads")
 }
@@ -639,21 +644,13 @@ pub fn cid_font_pdf() -> Vec<u8> {
 /// Our report with `word/document.xml` replaced (re-zipped with correct checksums, so the
 /// damage reaches the XML reader).
 pub fn with_document_xml(docx: &[u8], xml: &[u8]) -> Vec<u8> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).expect("entry");
-        let name = f.name().expect("entry name").to_string();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut data).expect("read");
+    rewrite_parts(docx, |name, data| {
         if name == "word/document.xml" {
-            data = xml.to_vec();
+            xml.to_vec()
+        } else {
+            data
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("entry");
-        std::io::Write::write_all(&mut out, &data).expect("write");
-    }
-    out.finish().expect("zip").into_inner()
+    })
 }
 
 /// Damage: overwrite `len` bytes at `at` (fractions of the length) with `byte`, or cut there.
@@ -673,6 +670,7 @@ pub fn damage(bytes: &[u8], at: f64, len: usize, byte: u8, cut: bool) -> Vec<u8>
 /// The valid inputs damaged by the property test: docx, its document.xml, a page, a PDF.
 pub type Inputs = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
 
+/// The valid inputs the corruption property test damages (built once).
 pub fn damage_inputs() -> &'static Inputs {
     static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
     INPUTS.get_or_init(|| {

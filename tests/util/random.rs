@@ -41,6 +41,8 @@ pub fn figures() -> impl Strategy<Value = Figures> {
         })
 }
 
+/// Random layouts ([`Form`]): every form of each table, merged or not, short forms or not,
+/// totals or not, one sheet or several, at an offset; now and then a key-value sheet.
 pub fn forms() -> impl Strategy<Value = Form> {
     (
         prop_oneof![Just(T2Form::Official), Just(T2Form::Flat)],
@@ -87,6 +89,7 @@ pub struct Raw {
     t4: Vec<u64>,
 }
 
+/// Random raw numbers for [`valid`].
 pub fn raw() -> impl Strategy<Value = Raw> {
     let small = || 0u64..40;
     (
@@ -215,6 +218,7 @@ pub enum Damage {
     PartCut(usize, u16, u16),
 }
 
+/// Random damage to a workbook.
 pub fn damage() -> impl Strategy<Value = Damage> {
     let at = || 0u16..1000;
     prop_oneof![
@@ -235,6 +239,7 @@ fn per_mille(len: usize, x: u16) -> usize {
     len * usize::from(x) / 1000
 }
 
+/// The busy sample's workbook with damage `d` done to it.
 pub fn damaged(d: &Damage) -> Vec<u8> {
     let (bytes, parts) = base();
     let mut out = bytes.clone();

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::Path;
 
+/// The WordprocessingML namespace.
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// A part of a .docx, as text.
@@ -32,14 +33,17 @@ pub fn part(docx: &[u8], name: &str) -> String {
     s
 }
 
+/// The first child element `w:name` of a Word XML node.
 pub fn el<'a>(n: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
     n.children().find(|c| c.has_tag_name((W, name)))
 }
 
+/// Attribute `w:name` of a Word XML node, when both exist.
 pub fn attr(n: Option<Node>, name: &str) -> Option<String> {
     n.and_then(|n| n.attribute((W, name))).map(str::to_string)
 }
 
+/// The text of a Word XML node: its `w:t` runs joined.
 pub fn text(n: Node) -> String {
     n.descendants()
         .filter(|d| d.has_tag_name((W, "t")))
@@ -47,12 +51,14 @@ pub fn text(n: Node) -> String {
         .collect()
 }
 
+/// The `w:p` children of a Word XML node (the body: paragraphs outside tables).
 pub fn paragraphs<'a>(body: Node<'a, 'a>) -> Vec<Node<'a, 'a>> {
     body.children()
         .filter(|c| c.has_tag_name((W, "p")))
         .collect()
 }
 
+/// The paragraph style of a `w:p`.
 pub fn style(p: Node) -> Option<String> {
     attr(el(p, "pPr").and_then(|ppr| el(ppr, "pStyle")), "val")
 }
@@ -213,6 +219,7 @@ pub fn package_problems(package: &[u8]) -> Vec<String> {
     problems
 }
 
+/// A workbook opened by calamine from memory.
 pub type Book = Xlsx<Cursor<Vec<u8>>>;
 
 /// An .xlsx in memory, opened by calamine.
@@ -369,6 +376,7 @@ pub fn tree(dir: &Path) -> Vec<String> {
     out
 }
 
+/// Whether a file name is one of report-gen's temporary files.
 pub fn is_temporary(name: &str) -> bool {
     name.starts_with(report_gen::output::TEMP_PREFIX) && name.ends_with(".tmp")
 }
@@ -413,6 +421,7 @@ pub fn complete_zip(path: &Path) -> bool {
     })
 }
 
+/// Every file of a folder (not recursing), sorted by name, with its bytes.
 pub fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
     listing(dir)
         .into_iter()
@@ -456,10 +465,12 @@ pub struct Grid {
     pub text: BTreeMap<(usize, usize), String>,
 }
 
+/// A CSS selector.
 pub fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("selector")
 }
 
+/// Text without any whitespace (pdftotext and HTML put spaces and breaks where the page does).
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect()
 }
@@ -625,6 +636,8 @@ pub fn parts(package: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// `report-gen audit` of one published report (with last year's, when given), as the library
+/// runs it.
 pub fn audit_file(path: &Path, previous: Option<&Path>) -> Audited {
     let prev = previous.map(|p| audit::previous(p, Limits::default()).expect("previous reads"));
     audit::audit(path, prev.as_ref(), Limits::default())
@@ -641,6 +654,9 @@ pub fn paragraph_of(path: &Path, text: &str) -> usize {
     found.unwrap_or_else(|| panic!("{}: no paragraph with {text}", path.display()))
 }
 
+/// The three tables of our Word report: the official grid (widths adding up to the text
+/// width), header rows repeated, no row split, the official merges, every label and figure
+/// in its cell, in 宋体.
 pub fn check_tables(doc: &Xml, st: &Statement) {
     let body = doc.root_element().first_element_child().expect("body");
     let tables: Vec<Node> = body
@@ -777,11 +793,13 @@ pub fn assert_self_contained(html: &Html, source: &str) {
     }
 }
 
+/// The checks' findings on a workbook that reads (as `测试.xlsx`).
 pub fn findings(bytes: &[u8]) -> Vec<Diagnostic> {
     let st = read_as("测试.xlsx", bytes).expect("reads");
     report_gen::checks::all(&st, None)
 }
 
+/// The findings of a workbook that must be refused as invalid (as `测试.xlsx`).
 pub fn invalid(bytes: &[u8]) -> Vec<Diagnostic> {
     match read_as("测试.xlsx", bytes) {
         Err(Error::Invalid { diagnostics, .. }) => diagnostics,

@@ -1,7 +1,8 @@
 //! Building the workbooks the tests read: the `init` workbook of a statement, official tables
 //! pasted the way offices paste them, hand-made sheets (the 2019 trial layout, a custom table
 //! 三, 基本信息 on its own sheet), packages edited part by part, files built to exhaust a
-//! reader, and the fixtures LibreOffice saved.
+//! reader, a batch folder of every kind of input, the Excel appendix of a statement, and the
+//! fixtures LibreOffice saved.
 
 use super::samples;
 use super::Dir;
@@ -14,22 +15,33 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
 
+/// The `init` workbook of a statement.
 pub fn init(st: &Statement) -> Vec<u8> {
     report_gen::init::workbook(st).expect("workbook")
 }
 
 /// A zip package with one part's text changed.
 pub fn patch_part(xlsx: &[u8], part: &str, f: impl Fn(String) -> String) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).expect("zip");
+    rewrite_parts(xlsx, |name, data| {
+        if name == part {
+            f(String::from_utf8(data).expect("utf-8")).into_bytes()
+        } else {
+            data
+        }
+    })
+}
+
+/// A zip package with every part passed through `f` (its name, its bytes), zipped again with
+/// correct checksums, so that the change reaches the part's reader.
+pub fn rewrite_parts(package: &[u8], f: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(package)).expect("zip");
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).expect("entry");
         let name = entry.name().expect("name").to_string();
         let mut data = Vec::new();
         entry.read_to_end(&mut data).expect("read");
-        if name == part {
-            data = f(String::from_utf8(data).expect("utf-8")).into_bytes();
-        }
+        let data = f(&name, data);
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .expect("file");
         out.write_all(&data).expect("write");
@@ -370,25 +382,15 @@ pub fn pasted_workbook(st: &Statement, how: Paste) -> Vec<u8> {
 /// The workbook with the cached value of every `formula` removed, as files written by some
 /// libraries are (rust_xlsxwriter always writes one).
 pub fn without_cached_value(xlsx: &[u8], formula: &str) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("zip");
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).expect("entry");
-        let name = entry.name().expect("name").to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("read");
-        if name.starts_with("xl/worksheets/") {
-            let text = String::from_utf8(data).expect("utf-8");
-            let f = formula.trim_start_matches('=');
-            let re = format!("<f>{f}</f><v>0</v>");
-            data = text.replace(&re, &format!("<f>{f}</f>")).into_bytes();
+    rewrite_parts(xlsx, |name, data| {
+        if !name.starts_with("xl/worksheets/") {
+            return data;
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("file");
-        out.write_all(&data).expect("write");
-    }
-    out.finish().expect("zip").into_inner()
+        let text = String::from_utf8(data).expect("utf-8");
+        let f = formula.trim_start_matches('=');
+        let re = format!("<f>{f}</f><v>0</v>");
+        text.replace(&re, &format!("<f>{f}</f>")).into_bytes()
+    })
 }
 
 /// Where [`tables`] puts tables 二, 三 and 四 on its sheet 数据.
@@ -470,6 +472,7 @@ pub fn custom_t3(ws: &mut Worksheet, top: u32, rows: &[(&str, u64)]) {
     }
 }
 
+/// Every row of table 三 but the results total, by label: 1 in 本年新收 and 予以公开, else 0.
 pub fn t3_rows() -> Vec<(&'static str, u64)> {
     report_gen::format::T3_ROWS
         .iter()
@@ -487,6 +490,8 @@ pub fn t3_rows() -> Vec<(&'static str, u64)> {
         .collect()
 }
 
+/// Sheet 数据 with tables 二 and 四 pasted and table 三 written by hand from `rows`; `extra`
+/// may change more.
 pub fn custom(rows: &[(&str, u64)], extra: impl Fn(&mut Worksheet)) -> Vec<u8> {
     let f = Figures::default();
     let mut wb = Workbook::new();
