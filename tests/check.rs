@@ -1,7 +1,7 @@
 //! `report-gen check` and `report-gen init` from the command line: output, JSON, exit codes.
 
 use crate::util::workbook::layout_2019;
-use crate::util::{run, samples, Dir};
+use crate::util::{check_with_last_year, run, samples, Dir};
 use report_gen::format::{T3_CARRIED_FORWARD, T3_NEW};
 use serde_json::Value;
 
@@ -86,23 +86,6 @@ fn json_has_diagnostics_and_figures_by_stable_ids() {
         .unwrap_or_default()
         .contains("「商业企业」"));
     assert_eq!(d["cells"].as_array().map(Vec::len), Some(4));
-}
-
-/// `check` of a sample with `--previous` pointing at `last` written as a workbook: (exit code, stdout).
-fn check_with_last_year(
-    dir: &Dir,
-    name: &str,
-    last: &report_gen::statement::Statement,
-) -> (i32, String) {
-    dir.write(
-        "last.xlsx",
-        &report_gen::init::workbook(last).expect("workbook"),
-    );
-    let (code, out, _) =
-        run(dir
-            .cmd()
-            .args(["check", &samples::arg(name), "--previous", "last.xlsx"]));
-    (code, out)
 }
 
 #[test]

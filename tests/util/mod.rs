@@ -12,6 +12,7 @@ pub mod workbook;
 
 use assert_cmd::Command;
 use read::{is_temporary, listing, tree};
+use report_gen::statement::Statement;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -192,4 +193,14 @@ pub fn with_closed_pipe(dir: &Dir, args: &[&str], both: bool) -> (Option<i32>, S
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `check` of a sample with `--previous` pointing at `last` written as a workbook: (exit code, stdout).
+pub fn check_with_last_year(dir: &Dir, name: &str, last: &Statement) -> (i32, String) {
+    dir.write("last.xlsx", &workbook::init(last));
+    let (code, out, _) =
+        run(dir
+            .cmd()
+            .args(["check", &samples::arg(name), "--previous", "last.xlsx"]));
+    (code, out)
 }
