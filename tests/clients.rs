@@ -8,7 +8,7 @@
 
 use crate::util::clients::{client_on, clients_dir, recalc, sdk_errors, INSTALL_CLIENTS};
 use crate::util::workbook::patch_part;
-use crate::util::{run, Dir};
+use crate::util::{run, samples, Dir};
 use report_gen::appendix::TABLE_SHEETS;
 use report_gen::layout::Table;
 use std::ffi::OsStr;
@@ -59,7 +59,7 @@ fn the_open_xml_sdk_rules_catch_paragraph_properties_out_of_order() {
     let dir = Dir::new();
     let (code, out, err) = run(dir
         .cmd()
-        .arg(crate::util::samples::path(crate::util::samples::SEED))
+        .arg(samples::path(samples::SEED))
         .args(["-o", "good.docx"]));
     assert_eq!(code, 0, "{out}{err}");
     let good = std::fs::read(dir.join("good.docx")).expect("report");
@@ -83,7 +83,7 @@ fn the_open_xml_sdk_rules_catch_paragraph_properties_out_of_order() {
 #[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn the_recalculation_catches_a_wrong_cached_total() {
     let dir = Dir::new();
-    let st = crate::util::samples::busy();
+    let st = samples::busy();
     let diagnostics = report_gen::checks::all(&st, None);
     let appendix = report_gen::appendix::workbook(&st, &diagnostics, false).expect("appendix");
     let total = st.figures.t3[report_gen::format::T3_NEW][report_gen::format::T3_TOTAL_COL];
