@@ -2,93 +2,25 @@
 //! and styles; in the client tier LibreOffice (through `tests/clients/xlsx_recalc.py`) for the
 //! cached results of every formula, and the Open XML SDK's rules.
 
-use crate::samples;
-use crate::util::Dir;
-use calamine::{Data, Reader, Xlsx};
+use crate::util::read::{at, book, part, sum_cells, table_sheet};
+use crate::util::workbook::appendix_of;
+use crate::util::{clients, samples, Dir};
+use calamine::{Data, Reader};
 use report_gen::appendix::{self, CHECKS_TOP, SHEET_CHECKS, TABLE_SHEETS, TABLE_TOP};
 use report_gen::checks;
 use report_gen::figures::Number;
-use report_gen::format::{CellId, T3_COLS, T3_NEW};
+use report_gen::format::{CellId, T3_COLS, T3_NEW, T3_OTHER_MISC};
 use report_gen::layout::{Content, Table};
 use report_gen::rules;
 use report_gen::statement::Statement;
 use std::collections::BTreeSet;
-use std::io::{Cursor, Read};
-
-type Book = Xlsx<Cursor<Vec<u8>>>;
-
-fn build(st: &Statement) -> Vec<u8> {
-    let diagnostics = checks::all(st, None);
-    appendix::workbook(st, &diagnostics, false).expect("appendix builds")
-}
-
-fn open(bytes: &[u8]) -> Book {
-    Xlsx::new(Cursor::new(bytes.to_vec())).expect("calamine opens the appendix")
-}
-
-/// Both samples as the reader reads their workbooks: the input the appendix must reproduce.
-fn inputs() -> Vec<(&'static str, Statement)> {
-    samples::all()
-        .into_iter()
-        .map(|(name, st)| {
-            let read = report_gen::reader::read(&samples::path(name), Default::default())
-                .expect("sample reads");
-            assert_eq!(read.figures, st.figures, "{name}");
-            (name, read)
-        })
-        .collect()
-}
-
-/// The sheet name of a table.
-fn sheet(table: Table) -> &'static str {
-    TABLE_SHEETS
-        .iter()
-        .find(|(t, _)| *t == table)
-        .map(|(_, s)| *s)
-        .expect("every table has a sheet")
-}
-
-/// 0-based (row, col) of an A1 address such as `D7`.
-fn parse_a1(a: &str) -> (u32, u32) {
-    let letters: String = a.chars().take_while(char::is_ascii_uppercase).collect();
-    let col = letters
-        .bytes()
-        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A') + 1)
-        - 1;
-    let row: u32 = a[letters.len()..].parse().expect("row number");
-    (row - 1, col)
-}
-
-/// The cells a `SUM(...)` formula adds up, ranges expanded.
-fn sum_cells(formula: &str) -> BTreeSet<(u32, u32)> {
-    let body = formula
-        .strip_prefix("SUM(")
-        .and_then(|f| f.strip_suffix(')'))
-        .unwrap_or_else(|| panic!("not a SUM: {formula}"));
-    let mut out = BTreeSet::new();
-    for part in body.split(',') {
-        let (a, b) = part.split_once(':').unwrap_or((part, part));
-        let ((r0, c0), (r1, c1)) = (parse_a1(a), parse_a1(b));
-        for r in r0..=r1 {
-            for c in c0..=c1 {
-                out.insert((r, c));
-            }
-        }
-    }
-    out
-}
-
-/// Sheet (row, col) of a grid cell of a table sheet.
-fn at(row: usize, col: usize) -> (u32, u32) {
-    (TABLE_TOP + row as u32, col as u32)
-}
 
 #[test]
 fn every_figure_and_every_cached_total_reads_back_at_its_place() {
-    for (name, st) in inputs() {
-        let mut book = open(&build(&st));
+    for (name, st) in samples::as_read() {
+        let mut book = book(&appendix_of(&st));
         for table in Table::ALL {
-            let sheet = sheet(table);
+            let sheet = table_sheet(table);
             let values = book.worksheet_range(sheet).expect("values");
             let formulas = book.worksheet_formula(sheet).expect("formulas");
             let layout = table.layout();
@@ -140,10 +72,10 @@ fn every_figure_and_every_cached_total_reads_back_at_its_place() {
 
 #[test]
 fn merges_are_the_official_ones() {
-    let (_, st) = &inputs()[1];
-    let mut book = open(&build(st));
+    let (_, st) = &samples::as_read()[1];
+    let mut book = book(&appendix_of(st));
     for table in Table::ALL {
-        let sheet = sheet(table);
+        let sheet = table_sheet(table);
         let merges: BTreeSet<((u32, u32), (u32, u32))> = book
             .merge_cells_by_sheet_name(sheet)
             .expect("merges")
@@ -172,10 +104,14 @@ fn merges_are_the_official_ones() {
 fn the_balance_row_is_a_formula_showing_pass_or_fail() {
     let row = TABLE_TOP + Table::T3.layout().rows as u32;
     let cols = 3..3 + T3_COLS.len() as u32;
-    for (_, st) in inputs() {
-        let mut book = open(&build(&st));
-        let values = book.worksheet_range(sheet(Table::T3)).expect("values");
-        let formulas = book.worksheet_formula(sheet(Table::T3)).expect("formulas");
+    for (_, st) in samples::as_read() {
+        let mut book = book(&appendix_of(&st));
+        let values = book
+            .worksheet_range(table_sheet(Table::T3))
+            .expect("values");
+        let formulas = book
+            .worksheet_formula(table_sheet(Table::T3))
+            .expect("formulas");
         for c in cols.clone() {
             assert_eq!(
                 values.get_value((row, c)),
@@ -195,9 +131,11 @@ fn the_balance_row_is_a_formula_showing_pass_or_fail() {
         &report_gen::init::workbook(&st).expect("workbook"),
     );
     let st = report_gen::reader::read(&input, Default::default()).expect("reads");
-    let bytes = build(&st);
-    let mut book = open(&bytes);
-    let values = book.worksheet_range(sheet(Table::T3)).expect("values");
+    let bytes = appendix_of(&st);
+    let mut book = book(&bytes);
+    let values = book
+        .worksheet_range(table_sheet(Table::T3))
+        .expect("values");
     let shown: Vec<String> = cols
         .map(|c| {
             values
@@ -228,10 +166,10 @@ fn the_balance_row_is_a_formula_showing_pass_or_fail() {
 
 #[test]
 fn inputs_are_numbers_with_count_and_wan_formats_in_the_table_font() {
-    let (_, st) = &inputs()[1];
-    let mut book = open(&build(st));
+    let (_, st) = &samples::as_read()[1];
+    let mut book = book(&appendix_of(st));
     for table in Table::ALL {
-        let styles = book.worksheet_style(sheet(table)).expect("styles");
+        let styles = book.worksheet_style(table_sheet(table)).expect("styles");
         for p in &table.layout().cells {
             let style = styles.get(at(p.row, p.col)).expect("styled cell");
             let font = style.font.as_ref().and_then(|f| f.name.as_deref());
@@ -252,8 +190,8 @@ fn inputs_are_numbers_with_count_and_wan_formats_in_the_table_font() {
 fn text_that_looks_like_a_formula_stays_text() {
     let mut st = samples::seed();
     st.info.agency = "=cmd|' /C calc'!A0".into();
-    let bytes = build(&st);
-    let mut book = open(&bytes);
+    let bytes = appendix_of(&st);
+    let mut book = book(&bytes);
     let sheets: Vec<&str> = TABLE_SHEETS
         .iter()
         .map(|(_, s)| *s)
@@ -268,29 +206,19 @@ fn text_that_looks_like_a_formula_stays_text() {
         }
         assert_eq!(formulas.get_value((0, 0)).map_or("", String::as_str), "");
     }
-    let core = zip_entry(&bytes, "docProps/core.xml");
+    let core = part(&bytes, "docProps/core.xml");
     assert!(
         core.contains("<dc:creator>=cmd|' /C calc'!A0</dc:creator>"),
         "{core}"
     );
 }
 
-fn zip_entry(bytes: &[u8], name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
-    let mut text = String::new();
-    zip.by_name(name)
-        .expect("entry")
-        .read_to_string(&mut text)
-        .expect("utf-8");
-    text
-}
-
 #[test]
 fn reruns_are_byte_identical_and_dated_from_the_statement() {
     for (_, st) in samples::all() {
-        assert!(build(&st) == build(&st));
+        assert!(appendix_of(&st) == appendix_of(&st));
     }
-    let core = zip_entry(&build(&samples::seed()), "docProps/core.xml");
+    let core = part(&appendix_of(&samples::seed()), "docProps/core.xml");
     assert!(core.contains(">2026-01-20T00:00:00Z<"), "{core}");
     assert!(
         core.contains("<dc:creator>伊美区教育局</dc:creator>"),
@@ -303,17 +231,17 @@ fn reruns_are_byte_identical_and_dated_from_the_statement() {
     // Without 成文日期: 1 January after the report year.
     let mut st = samples::seed();
     st.info.date = None;
-    let core = zip_entry(&build(&st), "docProps/core.xml");
+    let core = part(&appendix_of(&st), "docProps/core.xml");
     assert!(core.contains(">2026-01-01T00:00:00Z<"), "{core}");
 }
 
 #[test]
 fn the_check_sheet_lists_every_rule_with_its_result() {
     let mut st = samples::seed();
-    st.figures.t3[format_other_misc()][0] = 6;
+    st.figures.t3[T3_OTHER_MISC][0] = 6;
     st.figures.t3[T3_NEW][0] = 6;
     st.figures.compute_totals();
-    let mut book = open(&build(&st));
+    let mut book = book(&appendix_of(&st));
     let checks = book.worksheet_range(SHEET_CHECKS).expect("校验");
     let text = |r: u32, c: u32| {
         checks
@@ -382,7 +310,7 @@ fn the_check_sheet_shows_the_last_year_rules_when_compared() {
                 .args(["--previous", "last.xlsx", "-o", "r.docx"]),
         );
     assert_eq!(code, 0, "{err}");
-    let mut book = open(&std::fs::read(dir.join("r-附表.xlsx")).expect("appendix"));
+    let mut book = book(&std::fs::read(dir.join("r-附表.xlsx")).expect("appendix"));
     let checks = book.worksheet_range(SHEET_CHECKS).expect("校验");
     let outcome = |id: &str| {
         let i = rules::ALL.iter().position(|r| r.id == id).expect("listed") as u32;
@@ -401,10 +329,6 @@ fn the_check_sheet_shows_the_last_year_rules_when_compared() {
     assert!(!summary.contains("未核对"), "{summary}");
 }
 
-fn format_other_misc() -> usize {
-    report_gen::format::T3_OTHER_MISC
-}
-
 /// LibreOffice recalculates every formula and agrees with every cached value, for both samples
 /// and for figures whose balance check fails; the appendices pass the Open XML SDK's rules.
 #[test]
@@ -415,25 +339,21 @@ fn libreoffice_agrees_with_every_cached_value() {
     unbalanced.figures.t3[T3_NEW][1] += 1;
     unbalanced.figures.t4[0][0] += 1;
     unbalanced.figures.compute_totals();
-    let mut files: Vec<(String, Statement)> = inputs()
+    let mut files: Vec<(String, Statement)> = samples::as_read()
         .into_iter()
         .map(|(n, st)| (n.to_string(), st))
         .collect();
     files.push(("unbalanced.xlsx".into(), unbalanced));
     for (name, st) in files {
-        let file = dir.write(&format!("附表-{name}"), &build(&st));
-        let (code, v) = crate::clients::recalc(&file);
+        let file = dir.write(&format!("附表-{name}"), &appendix_of(&st));
+        let (code, v) = clients::recalc(&file);
         assert_eq!(code, 0, "{name}: {v:#}");
         for list in ["mismatches", "missing_cached", "recalc_errors"] {
             assert_eq!(v[list].as_array().map(Vec::len), Some(0), "{name}: {v:#}");
         }
         // Every total (34) and the seven balance cells were compared.
         assert_eq!(v["compared"].as_u64(), Some(31 + 3 + 7), "{v:#}");
-        assert_eq!(
-            crate::clients::sdk_errors(&file),
-            Vec::<String>::new(),
-            "{name}"
-        );
+        assert_eq!(clients::sdk_errors(&file), Vec::<String>::new(), "{name}");
     }
 }
 
@@ -442,16 +362,16 @@ fn libreoffice_agrees_with_every_cached_value() {
 #[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn appendices_render_to_a4_pages() {
     let dir = Dir::new();
-    for (i, (name, st)) in inputs().into_iter().enumerate() {
-        let file = dir.write(&format!("附表-{i}.xlsx"), &build(&st));
-        let v = crate::clients::render(&file, &dir.join(&format!("pages-{i}")));
+    for (i, (name, st)) in samples::as_read().into_iter().enumerate() {
+        let file = dir.write(&format!("附表-{i}.xlsx"), &appendix_of(&st));
+        let v = clients::render(&file, &dir.join(&format!("pages-{i}")));
         let pages = v["pages"].as_u64().expect("pages");
         assert!(pages >= TABLE_SHEETS.len() as u64, "{name}: {pages} pages");
         let png = v["png"].as_array().expect("png");
         assert_eq!(png.len() as u64, pages);
         for p in png {
             // A4 at 80 dpi, upright or landscape.
-            let (w, h) = crate::clients::png_size(std::path::Path::new(p.as_str().expect("path")));
+            let (w, h) = clients::png_size(std::path::Path::new(p.as_str().expect("path")));
             let (short, long) = (w.min(h), w.max(h));
             assert!(
                 short.abs_diff(661) <= 2 && long.abs_diff(935) <= 2,
@@ -482,7 +402,7 @@ fn table_cells_are_where_the_placement_says() {
     .expect("sheet");
     assert_eq!(placement.address(CellId::T3(0, 0)).as_deref(), Some("D6"));
     assert_eq!(placement.top, TABLE_TOP);
-    let mut book = open(&wb.save_to_buffer().expect("bytes"));
+    let mut book = book(&wb.save_to_buffer().expect("bytes"));
     let values = book.worksheet_range("汇总表三").expect("values");
     assert_eq!(
         values.get_value((0, 0)),
@@ -497,14 +417,14 @@ fn table_cells_are_where_the_placement_says() {
 
 #[test]
 fn each_sheet_prints_on_a4_one_page_wide_with_header_and_page_numbers() {
-    let bytes = build(&samples::busy());
+    let bytes = appendix_of(&samples::busy());
     let sheets = TABLE_SHEETS
         .iter()
         .map(|(t, _)| Some(*t))
         .chain([None])
         .enumerate();
     for (i, table) in sheets {
-        let xml = zip_entry(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        let xml = part(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
         // Fit to one page wide, any number of pages tall, on A4.
         assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{table:?}");
         assert!(
@@ -530,7 +450,7 @@ fn each_sheet_prints_on_a4_one_page_wide_with_header_and_page_numbers() {
     // An agency name with “&” does not become a header code.
     let mut st = samples::seed();
     st.info.agency = "A&B&P".into();
-    let xml = zip_entry(&build(&st), "xl/worksheets/sheet1.xml");
+    let xml = part(&appendix_of(&st), "xl/worksheets/sheet1.xml");
     assert!(xml.contains("A＆B＆P"), "{xml}");
 }
 
@@ -544,7 +464,7 @@ fn the_main_command_writes_the_appendix_next_to_the_report_unless_told_otherwise
     assert_eq!(dir.files(), vec!["年报-附表.xlsx", "年报.docx"]);
     let written = std::fs::read(dir.join("年报-附表.xlsx")).expect("appendix");
     assert!(
-        written == build(&samples::busy()),
+        written == appendix_of(&samples::busy()),
         "the CLI appendix equals the library's"
     );
     let (code, _, err) =

@@ -1,69 +1,27 @@
 //! `report-gen audit`: published reports checked by every rule, each finding at the position a
 //! reader of the report finds it.
 //!
-//! The reports are built here: report-gen's own (.docx, the web page, the committed PDF), portal
+//! The reports are built in `util/published.rs`: report-gen's own (.docx, the web page, the committed PDF), portal
 //! pages around their blocks in UTF-8 and GBK, python-docx reports with other table styles and
 //! LibreOffice PDFs (client tier). Each kind of error is injected into the statement or the
 //! blocks before the report is written, and must be caught where it is; a clean report gives
 //! no error, and the figures read are the workbook's. Outputs are read back independently:
 //! the JSON with serde_json, the summary workbook with calamine.
 
-use crate::published::{
-    expected, pdf_fixture, portal_page, python_docx, soffice_pdf, title_lines, Expected,
+use crate::util::published::{
+    checked, docx_of, expected, forms, one_block_page, pdf_fixture, portal_page, python_docx,
+    soffice_pdf, templates, title_lines, typed_by_hand, without_section, Expected,
 };
-use crate::samples;
-use crate::util::{run, Dir};
-use calamine::{Data, Reader, Xlsx};
-use report_gen::audit::{self, Audited};
+use crate::util::read::{audit_file, paragraph_of, sheet_rows};
+use crate::util::samples::last_year;
+use crate::util::{run, samples, Dir};
+use report_gen::audit::Audited;
 use report_gen::content::Block;
 use report_gen::format::{
-    self, CellId, SECTIONS, T3_CARRIED_FORWARD, T3_CARRIED_IN, T3_NEW, T3_RESULTS_TOTAL,
-    T3_TOTAL_COL,
+    self, CellId, SECTIONS, T3_CARRIED_FORWARD, T3_NEW, T3_RESULTS_TOTAL, T3_TOTAL_COL,
 };
-use report_gen::narrative::Templates;
-use report_gen::report::{self, Checked};
+use report_gen::report::{self};
 use report_gen::statement::Statement;
-use report_gen::workbook::Limits;
-use std::path::{Path, PathBuf};
-
-fn templates() -> Templates {
-    Templates::builtin().expect("templates")
-}
-
-fn checked(sample: &str) -> Checked {
-    report::check(&samples::path(sample), None, Limits::default()).expect("sample reads")
-}
-
-/// The Word report of a statement, the blocks edited first.
-fn docx_of(st: &Statement, edit: &dyn Fn(&mut Vec<Block>)) -> (Vec<u8>, Vec<Block>) {
-    let mut blocks = report_gen::content::blocks(st, &templates()).expect("blocks");
-    edit(&mut blocks);
-    let docx = report_gen::word::from_blocks(st, &blocks).expect("report");
-    (docx, blocks)
-}
-
-/// The report of a statement in three published forms: report-gen's .docx and web page, and a
-/// portal's GBK page around the same blocks (navigation, sidebar, footer; headings as bold
-/// paragraphs).
-fn forms(dir: &Dir, name: &str, st: &Statement, edit: &dyn Fn(&mut Vec<Block>)) -> Vec<PathBuf> {
-    let (docx, blocks) = docx_of(st, edit);
-    let page = report_gen::html::page(st, &blocks);
-    let want = expected(&docx);
-    let portal = portal_page(&want, st, Some("gb2312"), title_lines(&docx), false);
-    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&portal);
-    assert!(!unmappable);
-    vec![
-        dir.write(&format!("{name}.docx"), &docx),
-        dir.write(&format!("{name}.html"), page.as_bytes()),
-        dir.write(&format!("{name}-门户.htm"), &gbk),
-    ]
-}
-
-fn audit_file(path: &Path, previous: Option<&Path>) -> Audited {
-    let prev = previous.map(|p| audit::previous(p, Limits::default()).expect("previous reads"));
-    audit::audit(path, prev.as_ref(), Limits::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn ids(a: &Audited) -> Vec<&'static str> {
     let mut v: Vec<&str> = a.diagnostics.iter().map(|d| d.id).collect();
@@ -110,16 +68,6 @@ fn assert_figures(a: &Audited, st: &Statement) {
     }
 }
 
-/// The paragraph number of the first paragraph of a document containing `text`.
-fn paragraph_of(path: &Path, text: &str) -> usize {
-    let doc = report_gen::document::open(path, Limits::default()).expect("document");
-    let found = doc
-        .paragraphs()
-        .find(|p| p.text.contains(text))
-        .map(|p| p.index);
-    found.unwrap_or_else(|| panic!("{}: no paragraph with {text}", path.display()))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Clean reports
 
@@ -133,7 +81,7 @@ fn every_report_report_gen_writes_audits_clean_with_the_workbooks_figures() {
             html: true,
             fragment: true,
         };
-        let docs = report::build_wanted(&c, &templates(), wanted).expect("documents");
+        let docs = report::build_wanted(&c, templates(), wanted).expect("documents");
         let paths = [
             dir.write(&format!("{sample}.docx"), &docs.docx),
             dir.write(
@@ -204,33 +152,6 @@ fn portal_pages_in_utf8_and_gbk_with_navigation_audit_clean() {
     }
 }
 
-/// A report typed by hand in Word: the title on one line, headings as plain paragraphs (no
-/// heading style), sub-headings run into their text (“（一）主动公开。全年……”), the date in
-/// Chinese numerals.
-fn typed_by_hand(blocks: &mut Vec<Block>) {
-    let mut out: Vec<Block> = Vec::new();
-    let mut title = String::new();
-    let mut pending: Option<String> = None;
-    for b in blocks.drain(..) {
-        match b {
-            Block::Title(t) => title.push_str(&t),
-            Block::Heading1(h) => out.push(Block::Body(h.to_string())),
-            Block::Heading2(h) => pending = Some(h),
-            Block::Body(t) => match pending.take() {
-                Some(h) => out.push(Block::Body(format!("{h}。{t}"))),
-                None => out.push(Block::Body(t)),
-            },
-            Block::Signature { agency, .. } => out.push(Block::Signature {
-                agency,
-                date: Some("二〇二六年三月二十日".into()),
-            }),
-            other => out.push(other),
-        }
-    }
-    out.insert(0, Block::Title(title));
-    *blocks = out;
-}
-
 #[test]
 fn a_report_typed_by_hand_audits_as_the_generated_one() {
     let dir = Dir::new();
@@ -263,31 +184,6 @@ fn a_report_typed_by_hand_audits_as_the_generated_one() {
             ]
         );
     }
-}
-
-/// A portal page whose article is one block of lines (`<br>`), as older site editors save it,
-/// with the tables between: each line reads as a paragraph.
-fn one_block_page(want: &[Expected], st: &Statement) -> String {
-    let mut body = String::from("<div class=\"TRS_Editor\"><p>");
-    for e in want {
-        match e {
-            Expected::Paragraph(t, _) => {
-                body.push_str(&crate::published::escape(t));
-                body.push_str("<br/>\n");
-            }
-            Expected::Table(t) => {
-                body.push_str("</p>");
-                body.push_str(&crate::published::html_table(*t, st, false));
-                body.push_str("<p>");
-            }
-        }
-    }
-    body.push_str("</p></div>");
-    format!(
-        "<html><head><meta charset=\"utf-8\"><title>年报</title></head><body>\
-         <div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/zwgk\">政务公开</a></div>{body}\
-         <div class=\"footer\">主办单位：示例区人民政府办公室</div></body></html>"
-    )
 }
 
 #[test]
@@ -523,25 +419,6 @@ fn a_narrative_number_contradicting_the_table_is_caught_at_its_paragraph() {
     }
 }
 
-/// The blocks without section `i`'s heading and, when `body`, its text.
-fn without_section(blocks: &mut Vec<Block>, i: usize, body: bool) {
-    let heading = SECTIONS[i].heading;
-    let start = blocks
-        .iter()
-        .position(|b| *b == Block::Heading1(heading))
-        .expect("heading");
-    let end = if body {
-        blocks
-            .iter()
-            .skip(start + 1)
-            .position(|b| matches!(b, Block::Heading1(_) | Block::Signature { .. }))
-            .map_or(blocks.len(), |k| start + 1 + k)
-    } else {
-        start + 1
-    };
-    blocks.drain(start..end);
-}
-
 #[test]
 fn a_missing_section_is_an_error_naming_it() {
     let dir = Dir::new();
@@ -700,45 +577,6 @@ fn a_wrong_year_in_the_title_or_period_is_caught() {
         .is_some_and(|h| h.contains("2025年1月1日至12月31日")));
 }
 
-/// Last year's statement of the busy sample: one year earlier, its carry-forward this year's
-/// carry-in, its text rewritten unless `copied`.
-fn last_year(st: &Statement, copied: bool) -> Statement {
-    let mut prev = st.clone();
-    prev.info.year = Some(2024);
-    prev.info.date = report_gen::statement::Date::new(2025, 3, 18);
-    for c in 0..T3_TOTAL_COL {
-        let want = st.figures.t3[T3_CARRIED_IN][c];
-        let have = prev.figures.t3[T3_CARRIED_FORWARD][c];
-        prev.figures.t3[T3_CARRIED_FORWARD][c] = want;
-        // Keep last year's table balanced: the difference goes to its new applications.
-        prev.figures.t3[T3_NEW][c] = (prev.figures.t3[T3_NEW][c] + want).saturating_sub(have);
-    }
-    // 现行有效 last year = this year's − 制发 + 废止.
-    for row in ["regulations", "normative_documents"] {
-        let at = |col: &str| format::t2_index(row, Some(col)).expect("table 二 cell");
-        let (issued, repealed, in_force) = (at("issued"), at("repealed"), at("in_force"));
-        prev.figures.t2[in_force] =
-            st.figures.t2[in_force] + st.figures.t2[repealed] - st.figures.t2[issued];
-    }
-    prev.figures.compute_totals();
-    if !copied {
-        for (i, part) in prev.narrative.sections.iter_mut().flatten().enumerate() {
-            for p in &mut part.paragraphs {
-                *p = format!(
-                    "上一年度第{i}项工作：{}",
-                    "围绕年度重点任务推进公开标准化规范化，加强平台建设，完善制度机制。"
-                        .repeat(1 + i % 3)
-                );
-            }
-        }
-        // Last year's tables were not this year's.
-        prev.figures.t2[6] += 1;
-        prev.figures.t4[0][0] += 1;
-        prev.figures.compute_totals();
-    }
-    prev
-}
-
 #[test]
 fn a_report_copied_from_last_year_is_caught_with_previous() {
     let dir = Dir::new();
@@ -825,26 +663,6 @@ fn a_report_copied_whole_with_its_tables_is_caught() {
 // ---------------------------------------------------------------------------------------------
 // Folders
 
-/// Reads a sheet of a workbook as rows of text.
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> = calamine::open_workbook(path).expect("workbook opens");
-    let range = wb.worksheet_range(name).expect("sheet");
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) => format!("{f}"),
-                    Data::Int(i) => format!("{i}"),
-                    Data::Empty => String::new(),
-                    other => format!("{other}"),
-                })
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
     let dir = Dir::new();
@@ -881,7 +699,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
         "{out}"
     );
     let xlsx = dir.join("年报/审查结果.xlsx");
-    let rows = sheet(&xlsx, "总览");
+    let rows = sheet_rows(&xlsx, "总览");
     assert_eq!(
         rows[0][..6],
         ["文件", "机关名称", "年度", "状态", "错误", "警告"]
@@ -908,7 +726,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
     );
     assert_eq!(row("错误/2025.docx")[3..5], ["有错误", "1"]);
     assert_eq!(row("旧版.doc")[3], "无法读取");
-    let findings = sheet(&xlsx, "问题明细");
+    let findings = sheet_rows(&xlsx, "问题明细");
     assert_eq!(
         findings[0],
         ["文件", "机关名称", "编号", "严重程度", "说明", "位置"]
@@ -922,7 +740,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
         total[5].starts_with("表三 第27行「（七）总计」「总计」列"),
         "{total:?}"
     );
-    let skipped = sheet(&xlsx, "未处理的文件");
+    let skipped = sheet_rows(&xlsx, "未处理的文件");
     assert_eq!(skipped.len(), 2, "{skipped:?}");
     assert_eq!(skipped[1][0], "说明.txt");
     // A rerun does not list its own summary as a file it skipped.
@@ -930,7 +748,7 @@ fn a_folder_of_reports_is_audited_into_a_summary_workbook() {
         .cmd()
         .args(["audit", "年报", "-o", "年报/审查结果.xlsx"]));
     assert_eq!(code, 1);
-    assert_eq!(sheet(&xlsx, "未处理的文件").len(), 2);
+    assert_eq!(sheet_rows(&xlsx, "未处理的文件").len(), 2);
     // JSON: every report.
     let (_, out, _) = run(dir.cmd().args(["audit", "年报", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");

@@ -4,161 +4,26 @@
 //! input limits, Ctrl-C, file names made from agency names, text that looks like a formula, and
 //! byte-identical outputs. (The reader's findings cell by cell are in `reader.rs`.)
 
-use crate::formats::fixture;
-use crate::pasted::{address, paste_table_with, place, tables, Cell, Paste, T3_AT};
-use crate::samples;
-use crate::util::{run, Dir};
+use crate::util::read::{
+    cells_starting_with, complete_zip, document_xml, is_temporary, listing, package_problems,
+    read_all, tree,
+};
+use crate::util::samples::{long_overview, named, odd_characters, with_overview};
+use crate::util::workbook::{
+    add_entry, address, far_ods, fixture, init, layout_2019, looping_compound_file, noise,
+    paste_table_with, patch_part, place, t3_label, tables, Cell, Paste,
+};
+use crate::util::{accepted, clients, nothing_written, ran, refused, run, samples, Dir};
 use calamine::{Data, Reader};
 use report_gen::figures::Figures;
 use report_gen::format::{CellId, SECTION_OVERVIEW};
 use report_gen::layout::Table;
-use report_gen::statement::{Part, Statement};
 use rust_xlsxwriter::{Format, Workbook};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::Path;
 
 // ---------------------------------------------------------------------------------------------
 // Harness
-
-/// What a run printed, both streams together.
-pub struct Ran {
-    pub code: i32,
-    pub text: String,
-}
-
-pub fn ran(cmd: &mut assert_cmd::Command) -> Ran {
-    let (code, out, err) = run(cmd);
-    Ran {
-        code,
-        text: format!("{out}{err}"),
-    }
-}
-
-/// The names in a folder (not recursing), sorted; none when it does not exist.
-pub fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
-/// Every file under `dir`, recursively, relative to it.
-pub fn tree(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                out.push(rel.to_string_lossy().into_owned());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-pub fn is_temporary(name: &str) -> bool {
-    name.starts_with(report_gen::output::TEMP_PREFIX) && name.ends_with(".tmp")
-}
-
-/// The test folder holds only the inputs in `in/`: no report, appendix or temporary file.
-fn nothing_written(dir: &Dir, context: &str) {
-    assert_eq!(listing(dir.path()), vec!["in"], "{context}");
-    let stray: Vec<String> = tree(&dir.join("in"))
-        .into_iter()
-        .filter(|n| n.ends_with(".docx") || n.contains("附表") || is_temporary(n))
-        .collect();
-    assert!(stray.is_empty(), "{context}: {stray:?}");
-}
-
-/// Runs `check FILE` and `report-gen FILE -o r.docx` on `in/<name>` holding `bytes` and asserts
-/// the exit code, that every message names the file and contains `words`, and that nothing was
-/// written. Extra arguments go to both commands.
-fn refused(name: &str, bytes: &[u8], code: i32, words: &[&str], extra: &[&str]) {
-    let dir = Dir::new();
-    let file = format!("in/{name}");
-    dir.write(&file, bytes);
-    for args in [
-        vec!["check", file.as_str()],
-        vec![file.as_str(), "-o", "r.docx"],
-    ] {
-        let r = ran(dir.cmd().args(&args).args(extra));
-        let context = format!("{args:?}: {}", r.text);
-        assert_eq!(r.code, code, "{context}");
-        assert!(r.text.contains(&file), "file not named: {context}");
-        for w in words {
-            assert!(r.text.contains(w), "missing “{w}”: {context}");
-        }
-        nothing_written(&dir, &context);
-    }
-}
-
-/// Runs both commands on a workbook that reads with warnings: exit 0, the report and appendix
-/// written, every `words` in the output. Returns the folder and the report's bytes.
-fn accepted(name: &str, bytes: &[u8], words: &[&str]) -> (Dir, Vec<u8>) {
-    let dir = Dir::new();
-    let file = format!("in/{name}");
-    dir.write(&file, bytes);
-    let r = ran(dir.cmd().args(["check", &file]));
-    assert_eq!(r.code, 0, "{}", r.text);
-    for w in words {
-        assert!(r.text.contains(w), "missing “{w}”: {}", r.text);
-    }
-    let r = ran(dir.cmd().args([file.as_str(), "-o", "r.docx"]));
-    assert_eq!(r.code, 0, "{}", r.text);
-    for w in words {
-        assert!(r.text.contains(w), "missing “{w}”: {}", r.text);
-    }
-    assert_eq!(listing(dir.path()), vec!["in", "r-附表.xlsx", "r.docx"]);
-    let docx = std::fs::read(dir.join("r.docx")).expect("report");
-    (dir, docx)
-}
-
-pub fn init(st: &Statement) -> Vec<u8> {
-    report_gen::init::workbook(st).expect("workbook")
-}
-
-/// A zip package with one part's text changed.
-pub fn patch_part(xlsx: &[u8], part: &str, f: impl Fn(String) -> String) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).expect("zip");
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).expect("entry");
-        let name = entry.name().expect("name").to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("read");
-        if name == part {
-            data = f(String::from_utf8(data).expect("utf-8")).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("file");
-        out.write_all(&data).expect("write");
-    }
-    out.finish().expect("zip").into_inner()
-}
-
-/// The text of the report's body.
-fn docx_text(docx: &[u8]) -> String {
-    crate::word::part(docx, "word/document.xml")
-}
-
-/// (row, col) on sheet 数据 of the label cell of table 三's row `label`.
-fn t3_label(label: &str) -> (u32, u16) {
-    let layout = Table::T3.layout();
-    let p = layout
-        .cells
-        .iter()
-        .find(|p| p.content.text() == Some(label))
-        .expect("label placed");
-    (T3_AT.0 + p.row as u32, T3_AT.1 + p.col as u16)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Unreadable files: exit 2
@@ -363,7 +228,7 @@ fn rows_in_the_wrong_order_are_read_with_a_warning() {
 fn the_2019_layout_is_invalid() {
     refused(
         "2019版.xlsx",
-        &crate::reader::layout_2019(),
+        &layout_2019(),
         1,
         &["[R-X-2]", "2019 年试行格式", "无法换算"],
         &[],
@@ -464,30 +329,6 @@ fn a_cell_at_xfd1048576_is_ignored_with_a_warning_and_costs_nothing() {
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
 
-/// An .ods with a value at A1 and one at XFD1048576, as LibreOffice writes it (empty rows and
-/// columns as repeats).
-fn far_ods() -> Vec<u8> {
-    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="数据"><table:table-column table:number-columns-repeated="16384"/><table:table-row><table:table-cell office:value-type="string"><text:p>机关名称：测试局</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    out.start_file("mimetype", stored).expect("file");
-    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .expect("write");
-    out.start_file("content.xml", zip::write::SimpleFileOptions::default())
-        .expect("file");
-    out.write_all(content.as_bytes()).expect("write");
-    out.start_file(
-        "META-INF/manifest.xml",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .expect("file");
-    out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#)
-        .expect("write");
-    out.finish().expect("zip").into_inner()
-}
-
 #[test]
 fn ods_and_xls_sheets_reaching_far_are_refused_before_they_are_built() {
     // .ods and .xls are read as whole rectangles: A1:XFD1048576 would be 17 billion cells.
@@ -510,30 +351,6 @@ fn ods_and_xls_sheets_reaching_far_are_refused_before_they_are_built() {
         &["使用范围为 A1:IV65536", "16777216 个单元格"],
         &[],
     );
-}
-
-/// A compound file (the container of .xls) whose directory chain is a cycle: sector 1 is
-/// followed by sector 1. The spreadsheet reader would follow it until memory runs out.
-fn looping_compound_file() -> Vec<u8> {
-    let mut header = vec![0u8; 512];
-    header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let mut put = |at: usize, v: u32| header[at..at + 4].copy_from_slice(&v.to_le_bytes());
-    put(24, 0xFFFE_003E); // minor version, major version 3
-    put(28, 0x0009_FFFE); // byte order, sector shift 9 (512 bytes)
-    put(32, 0x0000_0006); // mini sector shift 6
-    put(44, 1); // one FAT sector
-    put(48, 1); // the directory starts at sector 1
-    put(56, 4096);
-    put(60, 0xFFFF_FFFE); // no mini FAT
-    put(68, 0xFFFF_FFFE); // no DIFAT sectors
-    for i in 0..109 {
-        put(76 + 4 * i, 0xFFFF_FFFF);
-    }
-    put(76, 0); // the FAT is sector 0
-    let mut fat = vec![0xFFu8; 512];
-    fat[..4].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes()); // sector 0: the FAT itself
-    fat[4..8].copy_from_slice(&1u32.to_le_bytes()); // sector 1 → sector 1
-    [header, fat, vec![0u8; 512]].concat()
 }
 
 #[test]
@@ -597,35 +414,6 @@ fn files_built_to_exhaust_the_spreadsheet_reader_are_refused_first() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// The seed with its 总体情况 replaced by `paragraphs` (one row each).
-fn with_overview(paragraphs: &[String]) -> Statement {
-    let mut st = samples::seed();
-    st.narrative.sections[SECTION_OVERVIEW] = paragraphs
-        .iter()
-        .map(|p| Part {
-            heading: None,
-            paragraphs: vec![p.clone()],
-            cell: None,
-        })
-        .collect();
-    st
-}
-
-/// 总体情况 of 100,000 characters. An xlsx cell holds at most 32,767 characters: four rows of
-/// 25,000.
-fn long_overview() -> Vec<String> {
-    let sentence = "本机关坚持以公开为常态、不公开为例外，持续推进政务公开标准化规范化建设。";
-    (0..4)
-        .map(|i| {
-            let mut p = format!("第{}段", i + 1);
-            while p.chars().count() < 25_000 {
-                p.push_str(sentence);
-            }
-            p.chars().take(25_000).collect()
-        })
-        .collect()
-}
-
 #[test]
 fn a_hundred_thousand_characters_of_narrative_reach_the_report() {
     let rows = long_overview();
@@ -634,25 +422,15 @@ fn a_hundred_thousand_characters_of_narrative_reach_the_report() {
         100_000
     );
     let (_, docx) = accepted("长文.xlsx", &init(&with_overview(&rows)), &[]);
-    let xml = docx_text(&docx);
+    let xml = document_xml(&docx);
     for row in &rows {
         assert!(xml.contains(row.as_str()), "a paragraph is missing");
     }
-    assert_eq!(crate::word::package_problems(&docx), Vec::<String>::new());
+    assert_eq!(package_problems(&docx), Vec::<String>::new());
     assert_eq!(
         report_gen::ooxml::order_violations(&docx),
         Vec::<String>::new()
     );
-}
-
-/// Text with characters outside GB2312, control characters and an escape.
-fn odd_characters() -> Statement {
-    let mut st = with_overview(&[
-        "生僻字𠀀与扩展A区㐀，还有表情😀。".to_string(),
-        "控制\u{1}字符\u{7}和\u{1b}转义\u{FFFF}。".to_string(),
-    ]);
-    st.info.agency = "伊美区\u{8}教育局".into();
-    st
 }
 
 #[test]
@@ -669,11 +447,11 @@ fn control_characters_and_characters_outside_gb2312_give_a_valid_report() {
             "位置：基本信息!B",
         ],
     );
-    let xml = docx_text(&docx);
+    let xml = document_xml(&docx);
     assert!(xml.contains("生僻字𠀀与扩展A区㐀，还有表情😀。"));
     assert!(xml.contains("控制字符和转义。"));
     assert!(xml.contains("伊美区教育局"));
-    assert_eq!(crate::word::package_problems(&docx), Vec::<String>::new());
+    assert_eq!(package_problems(&docx), Vec::<String>::new());
     assert_eq!(
         report_gen::ooxml::order_violations(&docx),
         Vec::<String>::new()
@@ -698,7 +476,7 @@ fn reports_of_long_and_odd_text_pass_the_open_xml_sdk_rules() {
         ("怪字.xlsx", odd_characters()),
     ] {
         let (dir, _) = accepted(name, &init(&st), &[]);
-        let errors = crate::clients::sdk_errors(&dir.join("r.docx"));
+        let errors = clients::sdk_errors(&dir.join("r.docx"));
         assert_eq!(errors, Vec::<String>::new(), "{name}");
     }
 }
@@ -714,12 +492,6 @@ const HOSTILE_NAMES: [(&str, &str); 4] = [
     ("甲/乙:丙局", "甲_乙_丙局"),
 ];
 
-fn named(agency: &str) -> Statement {
-    let mut st = samples::seed();
-    st.info.agency = agency.to_string();
-    st
-}
-
 #[test]
 fn agency_names_with_path_characters_stay_in_the_output_folder() {
     let long = "局".repeat(300);
@@ -733,7 +505,7 @@ fn agency_names_with_path_characters_stay_in_the_output_folder() {
     // The main command's default name, in the working folder.
     for (agency, stem) in &cases {
         let dir = Dir::new();
-        dir.write("in/a.xlsx", &init(&named(agency)));
+        dir.write("in/a.xlsx", &init(&named(agency, &samples::seed())));
         std::fs::create_dir_all(dir.join("work/sub")).expect("folder");
         let r = ran(dir
             .cmd()
@@ -754,7 +526,10 @@ fn agency_names_with_path_characters_stay_in_the_output_folder() {
     // The batch, with all of them at once.
     let dir = Dir::new();
     for (i, (agency, _)) in cases.iter().enumerate() {
-        dir.write(&format!("in/{i}.xlsx"), &init(&named(agency)));
+        dir.write(
+            &format!("in/{i}.xlsx"),
+            &init(&named(agency, &samples::seed())),
+        );
     }
     let r = ran(dir.cmd().args(["batch", "in", "-o", "out"]));
     assert_eq!(r.code, 0, "{}", r.text);
@@ -775,32 +550,12 @@ fn agency_names_with_path_characters_stay_in_the_output_folder() {
     );
 }
 
-/// (sheet, row, col) of every cell of a workbook whose value starts with `prefix`, with the
-/// cell's value and formula.
-fn cells_starting_with(path: &Path, prefix: &str) -> Vec<(String, Data, String)> {
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("opens");
-    let mut found = Vec::new();
-    for sheet in book.sheet_names() {
-        let values = book.worksheet_range(&sheet).expect("values");
-        let formulas = book.worksheet_formula(&sheet).expect("formulas");
-        for (r, c, v) in values.used_cells() {
-            if v.to_string().starts_with(prefix) {
-                let (r0, c0) = values.start().unwrap_or((0, 0));
-                let at = (r0 + r as u32, c0 + c as u32);
-                let f = formulas.get_value(at).cloned().unwrap_or_default();
-                found.push((sheet.clone(), v.clone(), f));
-            }
-        }
-    }
-    found
-}
-
 #[test]
 fn text_starting_with_formula_characters_stays_text() {
     let agencies = ["=1+1局", "+2局", "-3局", "@SUM(A1)局"];
     let dir = Dir::new();
     for (i, agency) in agencies.iter().enumerate() {
-        let mut st = named(agency);
+        let mut st = named(agency, &samples::seed());
         st.narrative.sections[SECTION_OVERVIEW][0].paragraphs[0] = format!("={i}+{i}开头的段落");
         dir.write(&format!("in/{i}.xlsx"), &init(&st));
     }
@@ -813,7 +568,7 @@ fn text_starting_with_formula_characters_stays_text() {
         assert!(matches!(v, Data::String(_)), "{sheet}: {v:?}");
         assert_eq!(f, "", "{sheet}: a formula");
     }
-    assert!(docx_text(&std::fs::read(dir.join("r.docx")).expect("r")).contains("=0+0开头的段落"));
+    assert!(document_xml(&std::fs::read(dir.join("r.docx")).expect("r")).contains("=0+0开头的段落"));
     // The batch's summary and appendices.
     let r = ran(dir.cmd().args(["batch", "in", "-o", "out"]));
     assert_eq!(r.code, 0, "{}", r.text);
@@ -888,41 +643,6 @@ fn an_input_above_the_size_limit_is_refused_unread_and_the_flag_raises_it() {
     assert_eq!(r.code, 0, "{}", r.text);
 }
 
-/// Bytes that do not compress.
-fn noise(n: usize) -> Vec<u8> {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
-/// A package with one more entry.
-fn add_entry(package: &[u8], name: &str, data: &[u8], deflate: bool) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(package)).expect("zip");
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).expect("entry");
-        out.raw_copy_file(entry).expect("copy");
-    }
-    let method = if deflate {
-        zip::CompressionMethod::Deflated
-    } else {
-        zip::CompressionMethod::Stored
-    };
-    out.start_file(
-        name,
-        zip::write::SimpleFileOptions::default().compression_method(method),
-    )
-    .expect("file");
-    out.write_all(data).expect("write");
-    out.finish().expect("zip").into_inner()
-}
-
 #[test]
 fn zip_bombs_are_refused_before_decompressing() {
     // (1) A small package whose central directory declares a part of 4 GB.
@@ -980,7 +700,7 @@ fn the_batch_lists_every_bad_file_and_writes_only_the_good_ones() {
         &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encrypted.xlsx"))
             .expect("fixture"),
     );
-    dir.write("in/2019.xlsx", &crate::reader::layout_2019());
+    dir.write("in/2019.xlsx", &layout_2019());
     dir.write("in/远处.ods", &far_ods());
     let bad = tables(
         &samples::busy().figures,
@@ -1033,21 +753,6 @@ fn the_batch_lists_every_bad_file_and_writes_only_the_good_ones() {
 
 // ---------------------------------------------------------------------------------------------
 // Interrupts and determinism
-
-/// Whether a file is a complete zip package: every entry reads to its end (checksums checked).
-pub fn complete_zip(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
-        return false;
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return false;
-    };
-    (0..zip.len()).all(|i| {
-        zip.by_index(i)
-            .ok()
-            .is_some_and(|mut e| std::io::copy(&mut e, &mut std::io::sink()).is_ok())
-    })
-}
 
 #[test]
 fn ctrl_c_in_a_batch_leaves_no_temporary_and_no_partial_file() {
@@ -1123,16 +828,6 @@ fn ctrl_c_in_a_batch_leaves_no_temporary_and_no_partial_file() {
             .collect()
     };
     assert_eq!(stems(".docx"), stems("-附表.xlsx"), "{files:?}");
-}
-
-fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    listing(dir)
-        .into_iter()
-        .map(|n| {
-            let bytes = std::fs::read(dir.join(&n)).expect("file");
-            (n, bytes)
-        })
-        .collect()
 }
 
 #[test]

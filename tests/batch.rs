@@ -1,93 +1,11 @@
 //! `report-gen batch` over a folder of good, erroneous, unreadable, lock and hidden files.
 
-use crate::samples;
-use crate::util::{run, Dir};
-use calamine::{Data, Reader, Xlsx};
-use report_gen::appendix::TABLE_TOP;
+use crate::util::read::{book_file, column, rolled_up};
+use crate::util::samples::named;
+use crate::util::workbook::{district, init};
+use crate::util::{run, samples, Dir};
 use report_gen::figures::Figures;
-use report_gen::format::{CellId, T3_CARRIED_FORWARD, T3_NEW};
-use report_gen::layout::{Content, Table};
-use report_gen::statement::Statement;
-use std::io::Cursor;
-use std::path::Path;
-
-fn workbook(st: &Statement) -> Vec<u8> {
-    report_gen::init::workbook(st).expect("workbook")
-}
-
-fn named(agency: &str, figures_from: &Statement) -> Statement {
-    let mut st = figures_from.clone();
-    st.info.agency = agency.to_string();
-    st
-}
-
-/// A district's folder: three good agencies (one in a subfolder), one with an error, one
-/// unreadable, one 2019-layout, an Office lock file and a hidden file.
-fn district(dir: &Dir) {
-    dir.write("in/伊美区教育局.xlsx", &workbook(&samples::seed()));
-    dir.write("in/示例区人民政府.xlsx", &workbook(&samples::busy()));
-    dir.write(
-        "in/乡镇/示例镇.xlsx",
-        &workbook(&named("示例镇人民政府", &samples::busy())),
-    );
-    let mut bad = named("出错局", &samples::seed());
-    bad.figures.t3[T3_NEW][0] = 3;
-    bad.figures.compute_totals();
-    dir.write("in/出错局.xlsx", &workbook(&bad));
-    dir.write("in/坏文件.xlsx", b"this is not a workbook");
-    dir.write("in/旧格式.xlsx", &crate::reader::layout_2019());
-    dir.write("in/~$示例区人民政府.xlsx", b"lock");
-    dir.write("in/.隐藏.xlsx", &workbook(&samples::seed()));
-    dir.write("in/说明.txt", b"not a workbook extension");
-}
-
-pub fn open(path: &Path) -> Xlsx<Cursor<Vec<u8>>> {
-    Xlsx::new(Cursor::new(std::fs::read(path).expect("file"))).expect("calamine opens it")
-}
-
-pub fn column(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, col: u32) -> Vec<String> {
-    let range = book.worksheet_range(sheet).expect("sheet");
-    (1..range.height() as u32)
-        .map(|r| {
-            range
-                .get_value((r, col))
-                .map(|v| v.to_string())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-/// The figures of a roll-up sheet, read cell by cell at the layout's positions.
-pub fn rolled_up(book: &mut Xlsx<Cursor<Vec<u8>>>) -> Figures {
-    let mut f = Figures::default();
-    for (table, sheet) in [
-        (Table::T2, "汇总表二"),
-        (Table::T3, "汇总表三"),
-        (Table::T4, "汇总表四"),
-    ] {
-        let range = book.worksheet_range(sheet).expect("sheet");
-        for p in table.layout().cells {
-            let Content::Data(id) = p.content else {
-                continue;
-            };
-            let v = range
-                .get_value((TABLE_TOP + p.row as u32, p.col as u32))
-                .cloned();
-            let x = match v {
-                Some(Data::Float(x)) => x,
-                Some(Data::Int(i)) => i as f64,
-                other => panic!("{sheet} {id:?}: {other:?}"),
-            };
-            let n = if id == CellId::T2(report_gen::figures::T2_FEES) {
-                report_gen::figures::Number::Wan(x)
-            } else {
-                report_gen::figures::Number::Count(x as u64)
-            };
-            f.set(id, n);
-        }
-    }
-    f
-}
+use report_gen::format::{T3_CARRIED_FORWARD, T3_CARRIED_IN};
 
 #[test]
 fn a_mixed_folder_gives_reports_for_the_good_and_a_summary_for_all() {
@@ -118,7 +36,7 @@ fn a_mixed_folder_gives_reports_for_the_good_and_a_summary_for_all() {
         ]
     );
 
-    let mut book = open(&dir.join("out/汇总.xlsx"));
+    let mut book = book_file(&dir.join("out/汇总.xlsx"));
     let files = column(&mut book, "总览", 0);
     assert_eq!(
         files,
@@ -161,7 +79,7 @@ fn a_mixed_folder_gives_reports_for_the_good_and_a_summary_for_all() {
 #[test]
 fn a_report_made_in_batch_equals_the_one_the_main_command_makes() {
     let dir = Dir::new();
-    dir.write("in/a.xlsx", &workbook(&samples::busy()));
+    dir.write("in/a.xlsx", &init(&samples::busy()));
     let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "out", "--jobs", "2"]));
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(dir.cmd().args(["in/a.xlsx", "-o", "single.docx"]));
@@ -180,11 +98,11 @@ fn agency_names_cannot_write_outside_the_output_folder() {
     let dir = Dir::new();
     dir.write(
         "in/a.xlsx",
-        &workbook(&named("../../逃出/局:名\\..", &samples::busy())),
+        &init(&named("../../逃出/局:名\\..", &samples::busy())),
     );
     dir.write(
         "in/b.xlsx",
-        &workbook(&named(&"很长的机关名称".repeat(50), &samples::busy())),
+        &init(&named(&"很长的机关名称".repeat(50), &samples::busy())),
     );
     let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "out"]));
     assert_eq!(code, 0, "{err}");
@@ -215,12 +133,12 @@ fn agency_names_cannot_write_outside_the_output_folder() {
 #[test]
 fn two_workbooks_of_one_agency_and_year_conflict_without_overwriting() {
     let dir = Dir::new();
-    dir.write("in/a.xlsx", &workbook(&samples::busy()));
-    dir.write("in/b/a.xlsx", &workbook(&samples::busy()));
-    dir.write("in/c.xlsx", &workbook(&samples::seed()));
+    dir.write("in/a.xlsx", &init(&samples::busy()));
+    dir.write("in/b/a.xlsx", &init(&samples::busy()));
+    dir.write("in/c.xlsx", &init(&samples::seed()));
     let (code, _, err) = run(dir.cmd().args(["batch", "in", "-o", "out"]));
     assert_eq!(code, 1, "{err}");
-    let mut book = open(&dir.join("out/汇总.xlsx"));
+    let mut book = book_file(&dir.join("out/汇总.xlsx"));
     assert_eq!(
         column(&mut book, "总览", 3),
         vec!["有错误", "有错误", "有警告"]
@@ -246,16 +164,16 @@ fn last_year_is_matched_by_agency_name() {
     let mut last = samples::busy();
     last.info.year = Some(2024);
     last.info.agency = " 示例区 人民政府 ".into(); // spacing differs: still the same agency
-    last.figures.t3[T3_CARRIED_FORWARD] = samples::busy().figures.t3[format_carried_in()];
+    last.figures.t3[T3_CARRIED_FORWARD] = samples::busy().figures.t3[T3_CARRIED_IN];
     last.figures.compute_totals();
-    dir.write("last/x.xlsx", &workbook(&last));
-    dir.write("in/a.xlsx", &workbook(&samples::busy()));
-    dir.write("in/c.xlsx", &workbook(&samples::seed()));
+    dir.write("last/x.xlsx", &init(&last));
+    dir.write("in/a.xlsx", &init(&samples::busy()));
+    dir.write("in/c.xlsx", &init(&samples::seed()));
     let (code, _, err) = run(dir
         .cmd()
         .args(["batch", "in", "-o", "out", "--previous", "last"]));
     assert_eq!(code, 0, "{err}");
-    let mut book = open(&dir.join("out/汇总.xlsx"));
+    let mut book = book_file(&dir.join("out/汇总.xlsx"));
     let pairs: Vec<(String, String)> = column(&mut book, "问题明细", 0)
         .into_iter()
         .zip(column(&mut book, "问题明细", 2))
@@ -273,15 +191,11 @@ fn last_year_is_matched_by_agency_name() {
     // A wrong carry-over is caught across years.
     last.figures.t3[T3_CARRIED_FORWARD][0] += 1;
     last.figures.compute_totals();
-    dir.write("last/x.xlsx", &workbook(&last));
+    dir.write("last/x.xlsx", &init(&last));
     let (code, _, _) = run(dir
         .cmd()
         .args(["batch", "in", "-o", "out2", "--previous", "last"]));
     assert_eq!(code, 1);
-}
-
-fn format_carried_in() -> usize {
-    report_gen::format::T3_CARRIED_IN
 }
 
 #[test]

@@ -1,18 +1,14 @@
 //! `report-gen check` and `report-gen init` from the command line: output, JSON, exit codes.
 
-use crate::samples;
-use crate::util::{run, Dir};
+use crate::util::workbook::layout_2019;
+use crate::util::{check_with_last_year, run, samples, Dir};
 use report_gen::format::{T3_CARRIED_FORWARD, T3_NEW};
 use serde_json::Value;
-
-fn sample(name: &str) -> String {
-    samples::path(name).to_string_lossy().into_owned()
-}
 
 #[test]
 fn the_seed_sample_passes() {
     let dir = Dir::new();
-    let (code, out, _) = run(dir.cmd().args(["check", &sample(samples::SEED)]));
+    let (code, out, _) = run(dir.cmd().args(["check", &samples::arg(samples::SEED)]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("伊美区教育局 2025 年度"), "{out}");
     assert!(out.contains("共 0 个错误、2 个警告。"), "{out}");
@@ -25,7 +21,7 @@ fn the_seed_sample_passes() {
         out.contains("[R-X-6] 报告正文中“六、其他需要报告的事项”没有写到：落实上级年度政务公开工作要点情况、人大代表建议和政协提案办理结果公开情况、政务公开工作创新情况。"),
         "{out}"
     );
-    let (code, out, _) = run(dir.cmd().args(["check", &sample(samples::BUSY)]));
+    let (code, out, _) = run(dir.cmd().args(["check", &samples::arg(samples::BUSY)]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("检查通过"), "{out}");
 }
@@ -57,9 +53,10 @@ fn one_unbalanced_cell_fails_naming_the_column_and_both_sums() {
 #[test]
 fn json_has_diagnostics_and_figures_by_stable_ids() {
     let dir = Dir::new();
-    let (code, out, _) = run(dir
-        .cmd()
-        .args(["check", &sample(samples::BUSY), "--format", "json"]));
+    let (code, out, _) =
+        run(dir
+            .cmd()
+            .args(["check", &samples::arg(samples::BUSY), "--format", "json"]));
     assert_eq!(code, 0, "{out}");
     let v: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["agency"], "示例区人民政府");
@@ -91,22 +88,6 @@ fn json_has_diagnostics_and_figures_by_stable_ids() {
     assert_eq!(d["cells"].as_array().map(Vec::len), Some(4));
 }
 
-/// `check` of a sample with `--previous` pointing at `last` written as a workbook: (exit code, stdout).
-fn check_with_last_year(
-    dir: &Dir,
-    name: &str,
-    last: &report_gen::statement::Statement,
-) -> (i32, String) {
-    dir.write(
-        "last.xlsx",
-        &report_gen::init::workbook(last).expect("workbook"),
-    );
-    let (code, out, _) = run(dir
-        .cmd()
-        .args(["check", &sample(name), "--previous", "last.xlsx"]));
-    (code, out)
-}
-
 #[test]
 fn continuity_with_last_year() {
     let dir = Dir::new();
@@ -121,9 +102,9 @@ fn continuity_with_last_year() {
     assert!(out.contains("[R-T3-6] 表三「自然人」列：二、上年结转 21 件，但上一年度的四、结转下年度继续办理为 20 件"), "{out}");
     let (code, out, _) = run(dir.cmd().args([
         "check",
-        &sample(samples::BUSY),
+        &samples::arg(samples::BUSY),
         "--previous",
-        &sample(samples::BUSY),
+        &samples::arg(samples::BUSY),
     ]));
     // This year's workbook as last year's is not compared (no false R-T3-6), with a warning.
     assert_eq!(code, 0, "{out}");
@@ -155,14 +136,14 @@ fn last_years_report_copied_is_flagged() {
     assert!(!out.contains("[R-X-5] 表三"), "{out}");
     assert!(!out.contains("[R-X-5] 表四"), "{out}");
     // This year's own workbook is not flagged without --previous.
-    let (_, out, _) = run(dir.cmd().args(["check", &sample(samples::SEED)]));
+    let (_, out, _) = run(dir.cmd().args(["check", &samples::arg(samples::SEED)]));
     assert!(!out.contains("R-X-5"), "{out}");
 }
 
 #[test]
 fn the_2019_layout_exits_1_saying_so() {
     let dir = Dir::new();
-    dir.write("old.xlsx", &crate::reader::layout_2019());
+    dir.write("old.xlsx", &layout_2019());
     let (code, _, err) = run(dir.cmd().args(["check", "old.xlsx"]));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("2019 年试行格式"), "{err}");
@@ -225,7 +206,7 @@ fn every_figure_names_its_cell_or_that_it_was_computed() {
     let (code, out, err) =
         run(dir
             .cmd()
-            .args(["check", &sample(samples::BUSY), "--format", "json"]));
+            .args(["check", &samples::arg(samples::BUSY), "--format", "json"]));
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).expect("json");
     let cells = v["cells"].as_array().expect("cells");
@@ -257,7 +238,9 @@ fn every_figure_names_its_cell_or_that_it_was_computed() {
         (Some(true), Some(393))
     );
 
-    let (code, out, _) = run(dir.cmd().args(["check", &sample(samples::BUSY), "--cells"]));
+    let (code, out, _) = run(dir
+        .cmd()
+        .args(["check", &samples::arg(samples::BUSY), "--cells"]));
     assert_eq!(code, 0);
     assert!(out.contains("每个数字的来源"), "{out}");
     let line = out

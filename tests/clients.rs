@@ -1,104 +1,17 @@
-//! The client tier: real programs written by others open our outputs. This module runs the
-//! checkers of `tests/clients/` (each script's doc string says what it checks) for the tests of
-//! the other modules, and keeps the checkers honest: each must catch a known fault.
+//! The client tier: real programs written by others open our outputs. The checkers of
+//! `tests/clients/` (each script's doc string says what it checks) run for the tests of the
+//! other modules through `util/clients.rs`; this module keeps them honest: each must catch a
+//! known fault.
 //!
 //! Client-tier tests are ignored by a plain `cargo test`; run them with
 //! `bash tests/clients/install.sh`, then `cargo test -- --ignored`.
 
-use crate::bad_input::patch_part;
-use crate::util::{client, client_on, run, Dir, INSTALL_CLIENTS};
+use crate::util::clients::{client_on, clients_dir, recalc, sdk_errors, INSTALL_CLIENTS};
+use crate::util::workbook::patch_part;
+use crate::util::{run, samples, Dir};
 use report_gen::appendix::TABLE_SHEETS;
 use report_gen::layout::Table;
-use serde_json::Value;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-
-/// `tests/clients/`: the client tier's install script and checkers.
-fn clients_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
-}
-
-/// Runs one of the client tier's checkers (`tests/clients/SCRIPT`, see each script's doc
-/// string) with the tier's python3; returns its exit code, stdout and stderr. A checker that
-/// finds a client missing (exit 3: a program or a Python module) fails the test with its
-/// message, which names the install command.
-pub fn checker(script: &str, args: &[&OsStr]) -> (i32, String, String) {
-    let out = std::process::Command::new(client("python3"))
-        .arg(clients_dir().join(script))
-        .args(args)
-        // No __pycache__ inside the repository: tests write only into their own folders.
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .expect("python3 runs");
-    let (code, stdout, stderr) = (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(code != 3, "tests/clients/{script}: {stderr}");
-    (code, stdout, stderr)
-}
-
-/// The Open XML SDK's findings (through openxml-audit) in an .docx or .xlsx, one line each;
-/// empty when Word or Excel would open it without offering a repair.
-pub fn sdk_errors(path: &Path) -> Vec<String> {
-    let (code, out, err) = checker("ooxml_check.py", &[path.as_os_str()]);
-    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
-    let errors: Vec<String> = v["errors"]
-        .as_array()
-        .expect("errors listed")
-        .iter()
-        .map(Value::to_string)
-        .collect();
-    assert_eq!(code, i32::from(!errors.is_empty()), "{out}{err}");
-    errors
-}
-
-/// What python-docx reads in a .docx (see `docx_read.py`).
-pub fn docx_read(path: &Path) -> Value {
-    json("docx_read.py", &[path.as_os_str()])
-}
-
-/// LibreOffice's recalculation of an .xlsx compared with its cached values (see
-/// `xlsx_recalc.py`); the exit status is left to the caller.
-pub fn recalc(path: &Path) -> (i32, Value) {
-    let (code, out, err) = checker("xlsx_recalc.py", &[path.as_os_str()]);
-    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
-    (code, v)
-}
-
-/// `file` saved by LibreOffice as `target` (xls, ods, docx) into `outdir`; the new file.
-pub fn convert(file: &Path, target: &str, outdir: &Path) -> PathBuf {
-    let (code, out, err) = checker(
-        "convert.py",
-        &[file.as_os_str(), OsStr::new(target), outdir.as_os_str()],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    PathBuf::from(out.trim_end())
-}
-
-/// `file` printed by LibreOffice and rasterised by poppler into `outdir` (see `render.py`).
-pub fn render(file: &Path, outdir: &Path) -> Value {
-    json("render.py", &[file.as_os_str(), outdir.as_os_str()])
-}
-
-fn json(script: &str, args: &[&OsStr]) -> Value {
-    let (code, out, err) = checker(script, args);
-    assert_eq!(code, 0, "{script}: {out}{err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{script}: {e}: {out}{err}"))
-}
-
-/// (width, height) of a PNG file, from its IHDR chunk.
-pub fn png_size(path: &Path) -> (u32, u32) {
-    let bytes = std::fs::read(path).expect("png written");
-    assert!(
-        bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(&b"IHDR"[..]),
-        "{} is not a PNG",
-        path.display()
-    );
-    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-    (be(16), be(20))
-}
 
 #[test]
 #[should_panic(expected = "bash tests/clients/install.sh")]
@@ -146,7 +59,7 @@ fn the_open_xml_sdk_rules_catch_paragraph_properties_out_of_order() {
     let dir = Dir::new();
     let (code, out, err) = run(dir
         .cmd()
-        .arg(crate::samples::path(crate::samples::SEED))
+        .arg(samples::path(samples::SEED))
         .args(["-o", "good.docx"]));
     assert_eq!(code, 0, "{out}{err}");
     let good = std::fs::read(dir.join("good.docx")).expect("report");
@@ -170,7 +83,7 @@ fn the_open_xml_sdk_rules_catch_paragraph_properties_out_of_order() {
 #[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn the_recalculation_catches_a_wrong_cached_total() {
     let dir = Dir::new();
-    let st = crate::samples::busy();
+    let st = samples::busy();
     let diagnostics = report_gen::checks::all(&st, None);
     let appendix = report_gen::appendix::workbook(&st, &diagnostics, false).expect("appendix");
     let total = st.figures.t3[report_gen::format::T3_NEW][report_gen::format::T3_TOTAL_COL];

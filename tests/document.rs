@@ -4,131 +4,19 @@
 //! their cells, the official merges), and every paragraph in order.
 //!
 //! The expected blocks are read independently from the .docx XML (roxmltree) and from
-//! `report_gen::layout`; the pages are generated here from the same.
+//! `report_gen::layout`; the pages are generated from the same (`util/published.rs`).
 
-use crate::published::{
-    expected, expected_page, pdf_fixture, portal_page, python_docx, report, soffice_pdf,
-    title_lines, Expected, W,
+use crate::util::published::{
+    assert_blocks, cid_font_pdf, damage, damage_inputs, expected, expected_page, pdf_fixture,
+    portal_page, python_docx, report, scanned_pdf, soffice_pdf, title_lines, with_document_xml,
 };
-use crate::samples;
-use crate::util::Dir;
-use report_gen::document::{self, Block, Document, Kind};
+use crate::util::read::{book_of, open_document, W};
+use crate::util::{samples, Dir};
+use report_gen::document::{self, Kind};
 use report_gen::layout::{Content, Table};
-use report_gen::statement::Statement;
-use report_gen::workbook::{Limits, Sheet, Value};
+use report_gen::workbook::{Limits, Value};
 use report_gen::Error;
 use std::path::{Path, PathBuf};
-
-/// The official grid of a table filled with a statement's figures, as the reader must give it.
-fn official(table: Table, st: &Statement) -> Sheet {
-    let layout = table.layout();
-    let mut sheet = Sheet::default();
-    for p in &layout.cells {
-        let text = match p.content {
-            Content::Data(id) => st.figures.get(id).to_string(),
-            other => other.text().unwrap_or_default().to_string(),
-        };
-        sheet
-            .cells
-            .insert((p.row as u32, p.col as u32), Value::Text(text));
-        if p.is_merged() {
-            sheet.merges.push((
-                (p.row as u32, p.col as u32),
-                ((p.row + p.rows - 1) as u32, (p.col + p.cols - 1) as u32),
-            ));
-        }
-    }
-    sheet
-}
-
-/// Asserts that the document holds the expected blocks: paragraphs with their text and
-/// heading level (when `headings`), tables equal to the official grids; numbering as a
-/// reader counts.
-fn assert_blocks(doc: &Document, expected: &[Expected], st: &Statement, headings: bool) {
-    let got: Vec<Expected> = doc
-        .blocks
-        .iter()
-        .map(|b| match b {
-            Block::Paragraph(p) => {
-                Expected::Paragraph(p.text.clone(), if headings { p.heading } else { None })
-            }
-            Block::Table(t) => {
-                let table = Table::ALL[t.index - 1];
-                let want = official(table, st);
-                let mut merges = t.grid.merges.clone();
-                merges.sort();
-                let mut want_merges = want.merges.clone();
-                want_merges.sort();
-                for (at, value) in &want.cells {
-                    assert_eq!(
-                        t.grid.cells.get(at),
-                        Some(value),
-                        "{}: {} cell {at:?} in {:?}",
-                        doc.source.display(),
-                        table.name(),
-                        doc.kind
-                    );
-                }
-                assert_eq!(
-                    t.grid.cells.len(),
-                    want.cells.len(),
-                    "{}: {} has extra cells: {:?}",
-                    doc.source.display(),
-                    table.name(),
-                    t.grid
-                        .cells
-                        .iter()
-                        .filter(|(k, _)| !want.cells.contains_key(k))
-                        .collect::<Vec<_>>()
-                );
-                assert_eq!(merges, want_merges, "{}: merges", table.name());
-                assert!(t.grid.stripped.is_empty());
-                Expected::Table(table)
-            }
-        })
-        .collect();
-    let want: Vec<Expected> = expected
-        .iter()
-        .map(|e| match e {
-            Expected::Paragraph(t, h) => {
-                Expected::Paragraph(t.clone(), if headings { *h } else { None })
-            }
-            t => t.clone(),
-        })
-        .collect();
-    // LibreOffice does not draw a “、” that would hang past the end of a justified line, so a
-    // PDF's paragraphs are compared by their letters and digits in order.
-    let pdf_key = |e: &Expected| match e {
-        Expected::Paragraph(t, h) if doc.kind == Kind::Pdf => {
-            Expected::Paragraph(report_gen::label::key(t), *h)
-        }
-        other => other.clone(),
-    };
-    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-        assert_eq!(
-            pdf_key(g),
-            pdf_key(w),
-            "{}: block {} ({:?}): {g:?}",
-            doc.source.display(),
-            i + 1,
-            doc.kind
-        );
-    }
-    assert_eq!(
-        got.len(),
-        want.len(),
-        "{}: block count",
-        doc.source.display()
-    );
-    let numbers: Vec<usize> = doc.paragraphs().map(|p| p.index).collect();
-    assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>());
-    let tables: Vec<usize> = doc.tables().map(|t| t.index).collect();
-    assert_eq!(tables, vec![1, 2, 3]);
-}
-
-fn open(path: &Path) -> Document {
-    document::open(path, Limits::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 #[test]
 fn our_own_reports_read_back_to_their_tables_and_paragraphs() {
@@ -136,7 +24,7 @@ fn our_own_reports_read_back_to_their_tables_and_paragraphs() {
     for sample in [samples::SEED, samples::BUSY] {
         let (st, docx) = report(sample);
         let path = dir.write(&format!("{sample}.docx"), &docx);
-        let doc = open(&path);
+        let doc = open_document(&path);
         assert_eq!(doc.kind, Kind::Docx);
         let want = expected(&docx);
         assert_blocks(&doc, &want, &st, true);
@@ -166,7 +54,7 @@ fn portal_pages_in_utf8_and_gbk_read_to_the_official_tables() {
         // UTF-8, declared; headings as h2/h3.
         let page = portal_page(&want, &st, Some("utf-8"), lines, true);
         let path = dir.write(&format!("{sample}-utf8.html"), page.as_bytes());
-        let doc = open(&path);
+        let doc = open_document(&path);
         assert_eq!(doc.kind, Kind::Html);
         assert_blocks(&doc, &expected_page(&want, lines, true), &st, true);
         assert!(doc
@@ -179,13 +67,23 @@ fn portal_pages_in_utf8_and_gbk_read_to_the_official_tables() {
         let (gbk, _, unmappable) = encoding_rs::GBK.encode(&page);
         assert!(!unmappable);
         let path = dir.write(&format!("{sample}-gbk.htm"), &gbk);
-        assert_blocks(&open(&path), &expected_page(&want, lines, false), &st, true);
+        assert_blocks(
+            &open_document(&path),
+            &expected_page(&want, lines, false),
+            &st,
+            true,
+        );
 
         // GBK without any declaration: detected.
         let page = portal_page(&want, &st, None, lines, false);
         let (gbk, _, _) = encoding_rs::GBK.encode(&page);
         let path = dir.write(&format!("{sample}-bare.html"), &gbk);
-        assert_blocks(&open(&path), &expected_page(&want, lines, false), &st, true);
+        assert_blocks(
+            &open_document(&path),
+            &expected_page(&want, lines, false),
+            &st,
+            true,
+        );
     }
 }
 
@@ -195,7 +93,7 @@ fn lines_of_a_portal_cell_are_joined_with_line_breaks() {
     let page = "<html><body><div><p>正文</p><table>\
         <tr><td>三、本年度<br/>办理结果</td><td><p>（一）</p><p>予以公开</p></td></tr>\
         <tr><td><span>本年</span>\n<span>新收</span></td><td> 1,234 </td></tr></table></div></body></html>";
-    let doc = open(&dir.write("cells.html", page.as_bytes()));
+    let doc = open_document(&dir.write("cells.html", page.as_bytes()));
     let t = doc.tables().next().expect("table");
     assert_eq!(t.grid.shown_text(0, 0), Some("三、本年度\n办理结果"));
     assert_eq!(t.grid.shown_text(0, 1), Some("（一）\n予以公开"));
@@ -209,7 +107,7 @@ fn lines_of_a_portal_cell_are_joined_with_line_breaks() {
 #[test]
 fn a_pdf_converted_by_libreoffice_reads_to_the_official_tables() {
     let (st, docx) = report(samples::BUSY);
-    let doc = open(&pdf_fixture());
+    let doc = open_document(&pdf_fixture());
     assert_eq!(doc.kind, Kind::Pdf);
     assert_blocks(&doc, &expected(&docx), &st, false);
     // Table three runs over two pages: joined, its repeated header rows dropped.
@@ -226,7 +124,7 @@ fn pdf_converted_by_libreoffice_from_every_sample_reads_to_the_official_tables()
         let (st, docx) = report(sample);
         let path = dir.write(&format!("{sample}.docx"), &docx);
         let pdf = soffice_pdf(&dir, &path);
-        assert_blocks(&open(&pdf), &expected(&docx), &st, false);
+        assert_blocks(&open_document(&pdf), &expected(&docx), &st, false);
         if sample == samples::BUSY && std::env::var_os("UPDATE_PDF_FIXTURE").is_some() {
             std::fs::copy(&pdf, pdf_fixture()).expect("fixture written");
         }
@@ -240,7 +138,7 @@ fn a_report_written_by_python_docx_with_other_table_styles_reads_to_the_official
     let (st, docx) = report(samples::BUSY);
     let want = expected(&docx);
     let out = python_docx(&dir, "python-docx.docx", &want, &st, &|_| None);
-    assert_blocks(&open(&out), &want, &st, true);
+    assert_blocks(&open_document(&out), &want, &st, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,49 +215,6 @@ fn a_zip_bomb_is_refused_before_decompressing() {
     ));
 }
 
-/// A one-page PDF whose page shows only an image (a scan).
-fn scanned_pdf() -> Vec<u8> {
-    use lopdf::{dictionary, Stream};
-    let mut doc = lopdf::Document::with_version("1.5");
-    let image = Stream::new(
-        dictionary! {
-            "Type" => "XObject", "Subtype" => "Image", "Width" => 2, "Height" => 2,
-            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-        },
-        vec![0, 255, 255, 0],
-    );
-    let image_id = doc.add_object(image);
-    one_page(
-        doc,
-        b"q 500 0 0 700 40 60 cm /Im0 Do Q",
-        dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
-    )
-}
-
-/// Finishes a one-page A4 PDF: the page with its content and resources, the page tree, the
-/// catalogue; returns the file's bytes.
-fn one_page(mut doc: lopdf::Document, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
-    use lopdf::{dictionary, Object, Stream};
-    let pages_id = doc.new_object_id();
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => resources,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).expect("pdf written");
-    bytes
-}
-
 #[test]
 fn a_scanned_pdf_is_reported_as_having_no_text_layer() {
     let dir = Dir::new();
@@ -406,51 +261,10 @@ fn a_damaged_docx_part_is_an_error_not_a_panic() {
     }
 }
 
-/// A PDF as Word writes Chinese: a Type0 font with Identity-H codes, CID widths (W) and a
-/// ToUnicode CMap; a line of text shown with TJ kerning, and a 2 × 2 ruled table whose
-/// borders are thin filled rectangles.
-fn cid_font_pdf() -> Vec<u8> {
-    use lopdf::{dictionary, Object, Stream};
-    let mut doc = lopdf::Document::with_version("1.7");
-    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
-        /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
-        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-        2 beginbfchar <0001> <672C> <0002> <5E74> endbfchar\n\
-        1 beginbfrange <0003> <0004> [<65B0> <6536>] endbfrange\n\
-        1 beginbfrange <0010> <0019> <0030> endbfrange\n\
-        endcmap CMapName currentdict /CMap defineresource pop end end";
-    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
-    let cid_font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
-        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
-            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
-        "DW" => 1000,
-        "W" => vec![16.into(), 25.into(), 500.into()],
-    });
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
-        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid_font.into()],
-        "ToUnicode" => to_unicode,
-    });
-    // Text: “本年新收 2025” (codes 1–4, then digits 0x12 0x10 0x12 0x15); the table: cells
-    // 本年 | 12 over 新收 | 3, ruled by 0.5 pt filled rectangles.
-    let content = "BT /F1 16 Tf 1 0 0 1 72 700 Tm [<00010002> -50 <00030004>] TJ \
-        80 0 Td <0012001000120015> Tj ET\n\
-        0 g 72 599.75 200 0.5 re f 72 569.75 200 0.5 re f 72 539.75 200 0.5 re f\n\
-        71.75 540 0.5 60 re f 171.75 540 0.5 60 re f 271.75 540 0.5 60 re f\n\
-        BT /F1 12 Tf 80 580 Td <00010002> Tj 100 0 Td <00110012> Tj ET\n\
-        BT /F1 12 Tf 80 550 Td <00030004> Tj 100 0 Td <0013> Tj ET";
-    one_page(
-        doc,
-        content.as_bytes(),
-        dictionary! { "Font" => dictionary! { "F1" => font } },
-    )
-}
-
 #[test]
 fn chinese_in_a_cid_font_with_a_tounicode_cmap_decodes() {
     let dir = Dir::new();
-    let doc = open(&dir.write("word.pdf", &cid_font_pdf()));
+    let doc = open_document(&dir.write("word.pdf", &cid_font_pdf()));
     let paragraphs: Vec<&str> = doc.paragraphs().map(|p| p.text.as_str()).collect();
     assert_eq!(paragraphs, vec!["本年新收 2025"]);
     let t = doc.tables().next().expect("table");
@@ -470,55 +284,6 @@ fn chinese_in_a_cid_font_with_a_tounicode_cmap_decodes() {
 // ---------------------------------------------------------------------------------------------
 // Corrupted and hostile inputs: a document or an error, never a panic or a hang
 
-/// Our report with `word/document.xml` replaced (re-zipped with correct checksums, so the
-/// damage reaches the XML reader).
-fn with_document_xml(docx: &[u8], xml: &[u8]) -> Vec<u8> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).expect("entry");
-        let name = f.name().expect("entry name").to_string();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut data).expect("read");
-        if name == "word/document.xml" {
-            data = xml.to_vec();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("entry");
-        std::io::Write::write_all(&mut out, &data).expect("write");
-    }
-    out.finish().expect("zip").into_inner()
-}
-
-/// Damage: overwrite `len` bytes at `at` (fractions of the length) with `byte`, or cut there.
-fn damage(bytes: &[u8], at: f64, len: usize, byte: u8, cut: bool) -> Vec<u8> {
-    let mut v = bytes.to_vec();
-    let start = ((v.len() as f64) * at) as usize;
-    if cut {
-        v.truncate(start);
-    } else {
-        for b in v.iter_mut().skip(start).take(len) {
-            *b = byte;
-        }
-    }
-    v
-}
-
-/// The valid inputs damaged by the property test: docx, its document.xml, a page, a PDF.
-type Inputs = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
-
-fn inputs() -> &'static Inputs {
-    static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
-    INPUTS.get_or_init(|| {
-        let (st, docx) = report(samples::SEED);
-        let xml = crate::word::part(&docx, "word/document.xml").into_bytes();
-        let want = expected(&docx);
-        let html = portal_page(&want, &st, Some("utf-8"), 1, true).into_bytes();
-        let pdf = std::fs::read(pdf_fixture()).expect("fixture");
-        (docx, xml, html, pdf)
-    })
-}
-
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
 
@@ -529,7 +294,7 @@ proptest::proptest! {
         byte in proptest::prelude::any::<u8>(),
         cut in proptest::prelude::any::<bool>(),
     ) {
-        let (docx, xml, html, pdf) = inputs();
+        let (docx, xml, html, pdf) = damage_inputs();
         let cases = [
             ("损坏.docx", with_document_xml(docx, &damage(xml, at, len, byte, cut))),
             ("损坏2.docx", damage(docx, at, len, byte, cut)),
@@ -596,14 +361,6 @@ fn a_docx_with_absurd_spans_and_nesting_is_bounded() {
     assert!(doc.paragraphs().any(|p| p.text == "最里面"));
 }
 
-/// The document's tables as a workbook: one sheet per table, in order.
-fn book_of(doc: &Document) -> report_gen::workbook::Book {
-    report_gen::workbook::Book {
-        sheets: doc.tables().map(|t| t.grid.clone()).collect(),
-        hidden: Vec::new(),
-    }
-}
-
 #[test]
 fn the_finder_reads_every_figure_from_the_grids_of_every_kind_of_document() {
     let dir = Dir::new();
@@ -612,9 +369,9 @@ fn the_finder_reads_every_figure_from_the_grids_of_every_kind_of_document() {
     let page = portal_page(&want, &st, Some("gb2312"), title_lines(&docx), false);
     let (gbk, _, _) = encoding_rs::GBK.encode(&page);
     let docs = [
-        open(&dir.write("r.docx", &docx)),
-        open(&dir.write("r.html", &gbk)),
-        open(&pdf_fixture()),
+        open_document(&dir.write("r.docx", &docx)),
+        open_document(&dir.write("r.html", &gbk)),
+        open_document(&pdf_fixture()),
     ];
     for doc in &docs {
         let book = book_of(doc);

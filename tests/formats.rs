@@ -3,66 +3,22 @@
 //!
 //! The .xls and .ods files are committed in `tests/fixtures/libreoffice/`, so the plain tier
 //! reads them without LibreOffice. LibreOffice saved each from an .xlsx this crate writes
-//! ([`sources`]); the client-tier test `libreoffice_fixtures_are_current` saves them again and
+//! (`util::workbook::sources`); the client-tier test `libreoffice_fixtures_are_current` saves them again and
 //! compares what report-gen reads, and with `UPDATE_FIXTURES=1` it rewrites them:
 //! `UPDATE_FIXTURES=1 cargo test libreoffice_fixtures_are_current -- --ignored`.
 
-use crate::pasted::{pasted_workbook, Paste};
-use crate::samples;
-use crate::util::{run, Dir};
-use serde_json::Value;
-use std::path::PathBuf;
-
-/// Path of a committed fixture saved by LibreOffice.
-pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/libreoffice")
-        .join(name)
-}
-
-/// The bytes of a committed fixture saved by LibreOffice.
-pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
-}
-
-/// Each fixture's file name, and the .xlsx LibreOffice saved it from (as "Save as", keeping the
-/// name: `busy.xls` from `busy.xlsx`).
-fn sources() -> Vec<(&'static str, Vec<u8>)> {
-    let busy = std::fs::read(samples::path(samples::BUSY)).expect("sample");
-    let pasted = pasted_workbook(&samples::busy(), Paste::MESSY);
-    vec![
-        ("busy.xls", busy.clone()),
-        ("busy.ods", busy),
-        ("pasted.xls", pasted.clone()),
-        ("pasted.ods", pasted),
-        ("far-cell.xls", far_cell()),
-    ]
-}
-
-/// A sheet with cells at A1 and IV65536, the last cell of an .xls sheet: saved as .xls, its
-/// declared range is the whole sheet (see `bad_input.rs`).
-fn far_cell() -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name("数据").expect("name");
-    ws.write_string(0, 0, "机关名称：测试局").expect("write");
-    ws.write_number(65535, 255, 1.0).expect("write");
-    wb.save_to_buffer().expect("workbook")
-}
-
-fn json(dir: &Dir, file: &str) -> Value {
-    let (_, out, err) = run(dir.cmd().args(["check", file, "--format", "json"]));
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"))
-}
+use crate::util::workbook::{fixture, fixture_path, sources};
+use crate::util::{check_json, clients, run, samples, Dir};
 
 #[test]
 fn xls_and_ods_saved_by_libreoffice_read_to_the_same_figures() {
     let dir = Dir::new();
     std::fs::copy(samples::path(samples::BUSY), dir.join("busy.xlsx")).expect("copy");
-    let want = json(&dir, "busy.xlsx");
+    let want = check_json(&dir, "busy.xlsx").1;
     assert_eq!(want["errors"], 0);
     for name in ["busy.xls", "busy.ods", "pasted.xls", "pasted.ods"] {
         dir.write(name, &fixture(name));
-        let got = json(&dir, name);
+        let got = check_json(&dir, name).1;
         for key in ["figures", "agency", "year"] {
             assert_eq!(got[key], want[key], "{name}: {key}");
         }
@@ -84,7 +40,7 @@ fn libreoffice_fixtures_are_current() {
     for (name, xlsx) in sources() {
         let (stem, extension) = name.rsplit_once('.').expect("extension");
         let source = made.write(&format!("{stem}.xlsx"), &xlsx);
-        let saved = crate::clients::convert(&source, extension, made.path());
+        let saved = clients::convert(&source, extension, made.path());
         assert_eq!(saved, made.join(name));
         if update {
             std::fs::copy(&saved, fixture_path(name)).expect("fixture written");

@@ -1,39 +1,17 @@
 //! The reader on hand-made workbooks: bad cells, published-table deviations, structural faults,
 //! and the 2019 trial layout. Each finding names its sheet and cell.
 
-use crate::pasted::{address, info, paste_table_with, tables, Cell, Paste, T2_AT, T3_AT, T4_AT};
-use crate::samples;
+use crate::util::read::{findings, invalid, read_as};
+use crate::util::samples;
+use crate::util::workbook::{
+    address, custom, custom_t3, info, layout_2019, paste_table_with, t3_rows, tables_with,
+    with_info, without_cached_value, Cell, Paste, T2_AT, T3_AT, T4_AT,
+};
 use report_gen::diagnostics::{Diagnostic, Severity};
-use report_gen::error::Error;
 use report_gen::figures::Figures;
 use report_gen::format::CellId;
 use report_gen::layout::Table;
-use report_gen::statement::Statement;
-use rust_xlsxwriter::{Workbook, Worksheet};
-use std::path::Path;
-
-/// The three tables of `figures` on sheet 数据, some cells replaced.
-fn workbook(figures: &Figures, overrides: &[(CellId, Cell)]) -> Vec<u8> {
-    tables(figures, overrides, |_| {})
-}
-
-fn read(bytes: &[u8]) -> Result<Statement, Error> {
-    let path = Path::new("测试.xlsx");
-    let book = report_gen::workbook::parse(path, bytes, Default::default())?;
-    report_gen::reader::from_book(path, &book)
-}
-
-fn findings(bytes: &[u8]) -> Vec<Diagnostic> {
-    let st = read(bytes).expect("reads");
-    report_gen::checks::all(&st, None)
-}
-
-fn invalid(bytes: &[u8]) -> Vec<Diagnostic> {
-    match read(bytes) {
-        Err(Error::Invalid { diagnostics, .. }) => diagnostics,
-        other => panic!("expected invalid, got {other:?}"),
-    }
-}
+use rust_xlsxwriter::Workbook;
 
 fn one(d: &[Diagnostic], id: &str) -> Diagnostic {
     let hits: Vec<&Diagnostic> = d.iter().filter(|x| x.id == id).collect();
@@ -74,8 +52,8 @@ fn bad_cells_are_errors_naming_sheet_and_cell() {
         (CellId::T2(9), Cell::Number(-0.5), "R-T2-1", "负数"),
     ];
     for (id, cell, rule, words) in cases {
-        let d = findings(&crate::pasted::without_cached_value(
-            &workbook(&f, &[(id, cell.clone())]),
+        let d = findings(&without_cached_value(
+            &tables_with(&f, &[(id, cell.clone())]),
             "=1+1",
         ));
         let hit = d
@@ -90,7 +68,7 @@ fn bad_cells_are_errors_naming_sheet_and_cell() {
 #[test]
 fn amounts_may_have_decimals_and_text_numbers_read() {
     let mut f = samples::busy().figures;
-    let d = findings(&workbook(
+    let d = findings(&tables_with(
         &f,
         &[
             (CellId::T2(9), Cell::Number(0.35)),
@@ -100,7 +78,11 @@ fn amounts_may_have_decimals_and_text_numbers_read() {
     ));
     assert!(d.iter().all(|x| x.severity == Severity::Warning), "{d:#?}");
     f.fees = 0.35;
-    let st = read(&workbook(&f, &[(CellId::T3(0, 0), Cell::Text("３１２"))])).expect("reads");
+    let st = read_as(
+        "测试.xlsx",
+        &tables_with(&f, &[(CellId::T3(0, 0), Cell::Text("３１２"))]),
+    )
+    .expect("reads");
     assert_eq!(st.figures, f);
 }
 
@@ -114,7 +96,7 @@ fn blank_cells_read_as_zero_with_a_warning_each() {
         CellId::T2(6),
     ];
     let overrides: Vec<(CellId, Cell)> = blanks.iter().map(|&id| (id, Cell::Blank)).collect();
-    let st = read(&workbook(&f, &overrides)).expect("reads");
+    let st = read_as("测试.xlsx", &tables_with(&f, &overrides)).expect("reads");
     let mut warned: Vec<String> = st
         .diagnostics
         .iter()
@@ -127,7 +109,7 @@ fn blank_cells_read_as_zero_with_a_warning_each() {
     assert_eq!(warned, want);
     assert_eq!(st.figures, f);
     // Placeholders “/” and “—” read as 0 with a warning too.
-    let d = findings(&workbook(&f, &[(CellId::T2(0), Cell::Text("/"))]));
+    let d = findings(&tables_with(&f, &[(CellId::T2(0), Cell::Text("/"))]));
     assert_eq!(one(&d, "R-T2-1").severity, Severity::Warning);
 }
 
@@ -136,7 +118,7 @@ fn written_totals_that_do_not_add_up_are_caught() {
     // The published case: 行政复议 10/1/0/0 with 总计 0.
     let mut f = Figures::default();
     f.t4[0] = [10, 1, 0, 0, 0];
-    let d = findings(&workbook(&f, &[(CellId::T4(0, 4), Cell::Number(0.0))]));
+    let d = findings(&tables_with(&f, &[(CellId::T4(0, 4), Cell::Number(0.0))]));
     let hit = one(&d, "R-T4-1");
     assert!(
         hit.message.contains("填的是 0") && hit.message.contains("为 11"),
@@ -149,7 +131,7 @@ fn written_totals_that_do_not_add_up_are_caught() {
     );
     // A wrong 总计 column cell and a wrong （七）总计 cell.
     let f = samples::busy().figures;
-    let d = findings(&workbook(
+    let d = findings(&tables_with(
         &f,
         &[
             (CellId::T3(0, 6), Cell::Number(400.0)),
@@ -162,62 +144,9 @@ fn written_totals_that_do_not_add_up_are_caught() {
     assert!(one(&d, "R-T3-2").message.contains("填的是 300"));
 }
 
-/// Table 三 written by hand: a header and rows of (label, six applicant figures).
-fn custom_t3(ws: &mut Worksheet, top: u32, rows: &[(&str, u64)]) {
-    let heads = [
-        "自然人",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-        "其他",
-        "总计",
-    ];
-    ws.write_string(top, 1, "申请人情况").expect("write");
-    for (i, h) in heads.iter().enumerate() {
-        ws.write_string(top + 2, 1 + i as u16, *h).expect("write");
-    }
-    for (i, (label, v)) in rows.iter().enumerate() {
-        let r = top + 3 + i as u32;
-        ws.write_string(r, 0, *label).expect("write");
-        for c in 0..6 {
-            ws.write_number(r, 1 + c, *v as f64).expect("write");
-        }
-    }
-}
-
-fn t3_rows() -> Vec<(&'static str, u64)> {
-    report_gen::format::T3_ROWS
-        .iter()
-        .filter(|r| r.id != "results_total")
-        .map(|r| {
-            (
-                r.label(),
-                if r.id == "new" || r.id == "granted" {
-                    1
-                } else {
-                    0
-                },
-            )
-        })
-        .collect()
-}
-
-fn custom(rows: &[(&str, u64)], extra: impl Fn(&mut Worksheet)) -> Vec<u8> {
-    let f = Figures::default();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    info(ws);
-    paste_table_with(ws, Table::T2, T2_AT, &f, Paste::PLAIN, &[]);
-    custom_t3(ws, T3_AT.0, rows);
-    paste_table_with(ws, Table::T4, T4_AT, &f, Paste::PLAIN, &[]);
-    extra(ws);
-    wb.save_to_buffer().expect("workbook")
-}
-
 #[test]
 fn unnumbered_labels_without_merges_and_without_the_total_row_read() {
-    let st = read(&custom(&t3_rows(), |_| {})).expect("reads");
+    let st = read_as("测试.xlsx", &custom(&t3_rows(), |_| {})).expect("reads");
     assert_eq!(st.figures.t3[0], [1, 1, 1, 1, 1, 1, 6]);
     assert_eq!(st.figures.t3[23], [1, 1, 1, 1, 1, 1, 6]);
     assert!(st.diagnostics.iter().any(|d| d.id == "READ-TOTAL-MISSING"));
@@ -231,7 +160,7 @@ fn a_single_other_row_counts_as_other_with_a_warning() {
     });
     rows.insert(20, ("（六）其他处理", 2));
     rows[0].1 = 3;
-    let st = read(&custom(&rows, |_| {})).expect("reads");
+    let st = read_as("测试.xlsx", &custom(&rows, |_| {})).expect("reads");
     assert_eq!(st.figures.t3[22][0], 2);
     assert_eq!(st.figures.t3[20][0], 0);
     let d = st
@@ -253,7 +182,7 @@ fn the_old_name_of_normative_documents_reads_with_a_warning() {
         ws.write_number(T2_AT.0 + r as u32, T2_AT.1 + c as u16, 7.0)
             .expect("write");
     });
-    let st = read(&bytes).expect("reads");
+    let st = read_as("测试.xlsx", &bytes).expect("reads");
     assert_eq!(st.figures.t2[3], 7);
     let d = st
         .diagnostics
@@ -268,7 +197,7 @@ fn rows_out_of_order_read_by_label_with_a_warning() {
     let mut rows = t3_rows();
     rows.swap(5, 9);
     rows.swap(0, 1);
-    let st = read(&custom(&rows, |_| {})).expect("reads");
+    let st = read_as("测试.xlsx", &custom(&rows, |_| {})).expect("reads");
     assert_eq!(st.figures.t3[0][0], 1);
     assert!(st.diagnostics.iter().any(|d| d.id == "READ-ROW-ORDER"));
 }
@@ -292,7 +221,7 @@ fn missing_and_duplicated_rows_and_tables_are_errors() {
     // The same row twice with the same figures: read, with a warning naming both.
     let mut rows = t3_rows();
     rows.insert(8, rows[7]);
-    let st = read(&custom(&rows, |_| {})).expect("reads");
+    let st = read_as("测试.xlsx", &custom(&rows, |_| {})).expect("reads");
     let hit = one(&st.diagnostics, "READ-ROW-DUPLICATE");
     assert_eq!((hit.severity, hit.cells.len()), (Severity::Warning, 2));
 
@@ -301,7 +230,11 @@ fn missing_and_duplicated_rows_and_tables_are_errors() {
     let d = invalid(&custom(&t3_rows(), |ws| custom_t3(ws, 90, &other)));
     let hit = one(&d, "READ-TABLE-DUPLICATE");
     assert!(hit.message.contains("2 张表三") && hit.message.contains("数字不同"));
-    let st = read(&custom(&t3_rows(), |ws| custom_t3(ws, 90, &t3_rows()))).expect("reads");
+    let st = read_as(
+        "测试.xlsx",
+        &custom(&t3_rows(), |ws| custom_t3(ws, 90, &t3_rows())),
+    )
+    .expect("reads");
     assert_eq!(
         one(&st.diagnostics, "READ-TABLE-DUPLICATE").severity,
         Severity::Warning
@@ -317,35 +250,6 @@ fn a_workbook_without_tables_is_invalid() {
         .expect("write");
     let d = invalid(&wb.save_to_buffer().expect("workbook"));
     assert_eq!(d[0].id, "READ-NO-TABLE");
-}
-
-/// A workbook in the 2019 trial layout (table 二 with its old columns and rows).
-pub fn layout_2019() -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    info(ws);
-    let rows: [&[&str]; 8] = [
-        &["第二十条第（一）项"],
-        &[
-            "信息内容",
-            "本年新制作数量",
-            "本年新公开数量",
-            "对外公开总数量",
-        ],
-        &["规章", "0", "0", "0"],
-        &["规范性文件", "2", "2", "10"],
-        &["第二十条第（五）项"],
-        &["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
-        &["行政许可", "10", "0", "27"],
-        &["第二十条第（九）项"],
-    ];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(4 + r as u32, c as u16, *v).expect("write");
-        }
-    }
-    custom_t3(ws, 20, &t3_rows());
-    wb.save_to_buffer().expect("workbook")
 }
 
 #[test]
@@ -382,7 +286,7 @@ fn hidden_sheets_are_skipped_with_a_warning() {
         &[],
     );
     old.set_hidden(true);
-    let st = read(&wb.save_to_buffer().expect("workbook")).expect("reads");
+    let st = read_as("测试.xlsx", &wb.save_to_buffer().expect("workbook")).expect("reads");
     assert_eq!(st.figures, f);
     assert!(st
         .diagnostics
@@ -392,32 +296,6 @@ fn hidden_sheets_are_skipped_with_a_warning() {
 
 // ---------------------------------------------------------------------------------------------
 // 报告年度 and 机关名称 from every form a person uses
-
-/// A workbook with the three tables on one sheet named `sheet`, `title` in its first cell (when
-/// given), and a 基本信息 sheet holding `lines` (label, value).
-fn with_info(lines: &[(&str, &str)], title: Option<&str>, sheet: &str) -> Vec<u8> {
-    let f = samples::busy().figures;
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("基本信息").expect("name");
-    for (r, (label, value)) in lines.iter().enumerate() {
-        ws.write_string(r as u32, 0, *label).expect("write");
-        ws.write_string(r as u32, 1, *value).expect("write");
-    }
-    let ws = wb.add_worksheet().set_name(sheet).expect("name");
-    if let Some(t) = title {
-        ws.write_string(0, 0, t).expect("write");
-    }
-    paste_table_with(ws, Table::T2, T2_AT, &f, Paste::PLAIN, &[]);
-    paste_table_with(ws, Table::T3, T3_AT, &f, Paste::PLAIN, &[]);
-    paste_table_with(ws, Table::T4, T4_AT, &f, Paste::PLAIN, &[]);
-    wb.save_to_buffer().expect("workbook")
-}
-
-fn read_as(name: &str, bytes: &[u8]) -> Result<Statement, Error> {
-    let path = Path::new(name);
-    let book = report_gen::workbook::parse(path, bytes, Default::default())?;
-    report_gen::reader::from_book(path, &book)
-}
 
 #[test]
 fn the_year_is_read_under_other_labels_and_as_text() {
@@ -429,7 +307,7 @@ fn the_year_is_read_under_other_labels_and_as_text() {
         ("统计年度", "２０２４"),
     ] {
         let lines = [("机关名称", "测试局"), (label, value)];
-        let st = read(&with_info(&lines, None, "数据")).expect("reads");
+        let st = read_as("测试.xlsx", &with_info(&lines, None, "数据")).expect("reads");
         assert_eq!(st.info.year, Some(2024), "{label} {value}");
         let renamed = st
             .diagnostics
@@ -443,7 +321,7 @@ fn the_year_is_read_under_other_labels_and_as_text() {
         );
     }
     let lines = [("填报单位", "测试局"), ("报告年度", "2024")];
-    let st = read(&with_info(&lines, None, "数据")).expect("reads");
+    let st = read_as("测试.xlsx", &with_info(&lines, None, "数据")).expect("reads");
     assert_eq!(st.info.agency, "测试局");
 }
 
@@ -451,7 +329,11 @@ fn the_year_is_read_under_other_labels_and_as_text() {
 fn the_year_and_agency_come_from_a_title_row_sheet_or_file_name_with_a_warning() {
     let title = "测试局2024年政府信息公开工作年度报告统计表";
     // From a title row: the year, and the agency too.
-    let st = read(&with_info(&[("机关类型", "政府部门")], Some(title), "数据")).expect("reads");
+    let st = read_as(
+        "测试.xlsx",
+        &with_info(&[("机关类型", "政府部门")], Some(title), "数据"),
+    )
+    .expect("reads");
     assert_eq!(
         (st.info.year, st.info.agency.as_str()),
         (Some(2024), "测试局")
@@ -467,14 +349,18 @@ fn the_year_and_agency_come_from_a_title_row_sheet_or_file_name_with_a_warning()
         .all(|d| d.message.contains("标题行") && d.cells == ["数据!A1"]));
     // A cell holding only “2024年度”.
     let lines = [("机关名称", "测试局"), ("说明", "2024年度")];
-    let st = read(&with_info(&lines, None, "数据")).expect("reads");
+    let st = read_as("测试.xlsx", &with_info(&lines, None, "数据")).expect("reads");
     assert_eq!(st.info.year, Some(2024));
     assert!(st
         .diagnostics
         .iter()
         .any(|d| d.id == "READ-INFO" && d.message.contains("单独一格")));
     // From the sheet name.
-    let st = read(&with_info(&[("机关名称", "测试局")], None, "2024年")).expect("reads");
+    let st = read_as(
+        "测试.xlsx",
+        &with_info(&[("机关名称", "测试局")], None, "2024年"),
+    )
+    .expect("reads");
     assert_eq!(st.info.year, Some(2024));
     assert!(st
         .diagnostics
@@ -491,7 +377,11 @@ fn the_year_and_agency_come_from_a_title_row_sheet_or_file_name_with_a_warning()
         .iter()
         .any(|d| d.id == "READ-INFO" && d.message.contains("文件名")));
     // Nowhere: the year is missing (R-X-3).
-    let st = read(&with_info(&[("机关名称", "测试局")], None, "数据")).expect("reads");
+    let st = read_as(
+        "测试.xlsx",
+        &with_info(&[("机关名称", "测试局")], None, "数据"),
+    )
+    .expect("reads");
     assert!(st
         .diagnostics
         .iter()
@@ -502,13 +392,13 @@ fn the_year_and_agency_come_from_a_title_row_sheet_or_file_name_with_a_warning()
 fn two_different_years_in_one_workbook_are_an_error_naming_both_cells() {
     let title = "测试局2024年政府信息公开工作年度报告统计表";
     let lines = [("机关名称", "测试局"), ("报告年度", "2025")];
-    let st = read(&with_info(&lines, Some(title), "数据")).expect("reads");
+    let st = read_as("测试.xlsx", &with_info(&lines, Some(title), "数据")).expect("reads");
     let hit = one(&st.diagnostics, "R-X-3");
     assert!(hit.is_error() && hit.message.contains("2025") && hit.message.contains("2024"));
     assert_eq!(hit.cells, ["基本信息!B2", "数据!A1"]);
     // The same year in the title: no finding.
     let title = "测试局2025年政府信息公开工作年度报告统计表";
-    let st = read(&with_info(&lines, Some(title), "数据")).expect("reads");
+    let st = read_as("测试.xlsx", &with_info(&lines, Some(title), "数据")).expect("reads");
     assert!(
         st.diagnostics.iter().all(|d| d.id != "R-X-3"),
         "{:#?}",

@@ -2,27 +2,17 @@
 //! went wrong, through the real binary. The behaviours around them, case by case, are in
 //! `safety.rs`.
 
-use crate::bad_input::{init, is_temporary, listing, ran};
-use crate::samples;
-use crate::util::{run, Dir};
-use std::path::Path;
-
-fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(samples::path(name)).expect("sample")
-}
-
-/// A column of a sheet, below its head row.
-fn summary_column(path: &Path, sheet: &str, col: u32) -> Vec<String> {
-    crate::batch::column(&mut crate::batch::open(path), sheet, col)
-}
+use crate::util::read::{is_temporary, listing, sheet_column};
+use crate::util::workbook::{address, init, tables, xlsb, Cell};
+use crate::util::{ran, run, samples, Dir};
 
 /// Defect 1: `-o` (or `--appendix`) naming the `--previous` workbook overwrote last year's
 /// workbook, exit 0.
 #[test]
 fn an_output_naming_the_previous_workbook_overwrote_it() {
     let dir = Dir::new();
-    let last = dir.write("last.xlsx", &sample(samples::SEED));
-    dir.write("a.xlsx", &sample(samples::SEED));
+    let last = dir.write("last.xlsx", &samples::bytes(samples::SEED));
+    dir.write("a.xlsx", &samples::bytes(samples::SEED));
     for args in [
         vec!["a.xlsx", "--previous", "last.xlsx", "-o", "last.xlsx"],
         vec![
@@ -38,7 +28,10 @@ fn an_output_naming_the_previous_workbook_overwrote_it() {
         let r = ran(dir.cmd().args(&args));
         assert_eq!(r.code, 2, "{args:?}: {}", r.text);
         assert!(r.text.contains("就是输入的上一年度统计表"), "{}", r.text);
-        assert_eq!(std::fs::read(&last).expect("last"), sample(samples::SEED));
+        assert_eq!(
+            std::fs::read(&last).expect("last"),
+            samples::bytes(samples::SEED)
+        );
         assert_eq!(listing(dir.path()), vec!["a.xlsx", "last.xlsx"]);
     }
 }
@@ -48,7 +41,7 @@ fn an_output_naming_the_previous_workbook_overwrote_it() {
 #[test]
 fn an_appendix_spelled_differently_from_the_report_overwrote_it() {
     let dir = Dir::new();
-    dir.write("a.xlsx", &sample(samples::BUSY));
+    dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     std::fs::create_dir(dir.join("o")).expect("o");
     let r = ran(dir
         .cmd()
@@ -64,8 +57,8 @@ fn an_appendix_spelled_differently_from_the_report_overwrote_it() {
 #[test]
 fn a_report_was_replaced_without_its_appendix() {
     let dir = Dir::new();
-    dir.write("old.xlsx", &sample(samples::BUSY));
-    dir.write("new.xlsx", &sample(samples::SEED));
+    dir.write("old.xlsx", &samples::bytes(samples::BUSY));
+    dir.write("new.xlsx", &samples::bytes(samples::SEED));
     let r = ran(dir.cmd().args(["old.xlsx", "-o", "r.docx"]));
     assert_eq!(r.code, 0, "{}", r.text);
     let report = std::fs::read(dir.join("r.docx")).expect("report");
@@ -152,7 +145,7 @@ fn a_closed_pipe_panicked_and_left_the_batch_half_done() {
 #[test]
 fn the_batch_read_its_own_outputs_back_as_workbooks() {
     let dir = Dir::new();
-    dir.write("d/a.xlsx", &sample(samples::BUSY));
+    dir.write("d/a.xlsx", &samples::bytes(samples::BUSY));
     for out in ["d", "./d/../d"] {
         let r = ran(dir.cmd().args(["batch", "d", "-o", out]));
         assert_eq!(r.code, 2, "{}", r.text);
@@ -168,28 +161,12 @@ fn the_batch_read_its_own_outputs_back_as_workbooks() {
     }
 }
 
-/// An .xlsb package as Excel writes it: the workbook part is binary.
-fn xlsb() -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    for (name, data) in [
-        ("[Content_Types].xml", &b"<Types/>"[..]),
-        ("xl/workbook.bin", &[0x83, 0x01, 0x00][..]),
-        ("xl/worksheets/sheet1.bin", &[0x81, 0x01, 0x00][..]),
-    ] {
-        zip.start_file(name, options).expect("entry");
-        zip.write_all(data).expect("data");
-    }
-    zip.finish().expect("zip").into_inner()
-}
-
 /// Defect 6: The batch silently passed over .xlsm (which `check` reads), .xlsb and .csv: “共 1 个文件”,
 /// exit 0, an agency missing from the summary.
 #[test]
 fn the_batch_silently_passed_over_xlsm_xlsb_and_csv() {
     let dir = Dir::new();
-    dir.write("in/a.xlsm", &sample(samples::BUSY));
+    dir.write("in/a.xlsm", &samples::bytes(samples::BUSY));
     dir.write("in/b.xlsb", &xlsb());
     dir.write("in/c.csv", "机关名称,测试局\n".as_bytes());
     dir.write("in/说明.txt", b"notes");
@@ -199,14 +176,14 @@ fn the_batch_silently_passed_over_xlsm_xlsb_and_csv() {
     assert!(r.text.contains("说明.txt：不是统计表文件"), "{}", r.text);
     let summary = dir.join("out/汇总.xlsx");
     assert_eq!(
-        summary_column(&summary, "总览", 0),
+        sheet_column(&summary, "总览", 0),
         vec!["a.xlsm", "b.xlsb", "c.csv"]
     );
     assert_eq!(
-        summary_column(&summary, "总览", 3),
+        sheet_column(&summary, "总览", 3),
         vec!["通过", "无法读取", "无法读取"]
     );
-    let messages = summary_column(&summary, "问题明细", 4);
+    let messages = sheet_column(&summary, "问题明细", 4);
     assert!(
         messages
             .iter()
@@ -214,10 +191,7 @@ fn the_batch_silently_passed_over_xlsm_xlsb_and_csv() {
         "{messages:?}"
     );
     assert!(messages.iter().any(|m| m.contains("CSV")), "{messages:?}");
-    assert_eq!(
-        summary_column(&summary, "未处理的文件", 0),
-        vec!["说明.txt"]
-    );
+    assert_eq!(sheet_column(&summary, "未处理的文件", 0), vec!["说明.txt"]);
 }
 
 /// Defect 7: The size limit trusted `stat`: `check /dev/zero` grew without end, a pipe was read
@@ -230,7 +204,7 @@ fn dev_zero_and_fifos_were_read_without_end() {
     let r = ran(dir.cmd().args(["check", "/dev/zero"]));
     assert_eq!(r.code, 2, "{}", r.text);
     assert!(r.text.contains("不是普通文件，而是设备文件"), "{}", r.text);
-    dir.write("in/a.xlsx", &sample(samples::BUSY));
+    dir.write("in/a.xlsx", &samples::bytes(samples::BUSY));
     let fifo = dir.join("in/x.xlsx");
     let made = std::process::Command::new("mkfifo")
         .arg(&fifo)
@@ -247,10 +221,7 @@ fn dev_zero_and_fifos_were_read_without_end() {
     assert_eq!(r.code, 1, "{}", r.text);
     assert!(r.text.contains("生成报告 1 份"), "{}", r.text);
     let summary = dir.join("out/汇总.xlsx");
-    assert_eq!(
-        summary_column(&summary, "总览", 3),
-        vec!["通过", "无法读取"]
-    );
+    assert_eq!(sheet_column(&summary, "总览", 3), vec!["通过", "无法读取"]);
     assert!(started.elapsed().as_secs() < 120);
 }
 
@@ -259,7 +230,7 @@ fn dev_zero_and_fifos_were_read_without_end() {
 #[test]
 fn gbk_names_were_mangled_and_long_agency_names_collided() {
     let dir = Dir::new();
-    dir.write("a.xlsx", &sample(samples::BUSY));
+    dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -297,7 +268,7 @@ fn gbk_names_were_mangled_and_long_agency_names_collided() {
         );
     }
     assert!(out.iter().all(|f| f.len() <= 255), "{out:?}");
-    let ids = summary_column(&dir.join("out/汇总.xlsx"), "问题明细", 2);
+    let ids = sheet_column(&dir.join("out/汇总.xlsx"), "问题明细", 2);
     assert_eq!(
         ids.iter().filter(|i| *i == "BATCH-NAME").count(),
         2,
@@ -310,7 +281,7 @@ fn gbk_names_were_mangled_and_long_agency_names_collided() {
 #[test]
 fn argument_and_system_errors_were_in_english() {
     let dir = Dir::new();
-    dir.write("a.xlsx", &sample(samples::BUSY));
+    dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     for (args, words) in [
         (vec!["--bogus"], "不认识的参数“--bogus”"),
         (
@@ -348,7 +319,7 @@ fn argument_and_system_errors_were_in_english() {
 #[test]
 fn temporary_files_of_a_killed_run_were_never_cleaned() {
     let dir = Dir::new();
-    dir.write("a.xlsx", &sample(samples::BUSY));
+    dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
     for name in [".report-gen-4194399-abcdef.tmp", ".report-gen-abcdef.tmp"] {
         let f = std::fs::File::create(dir.join(name)).expect("file");
@@ -374,7 +345,6 @@ fn temporary_files_of_a_killed_run_were_never_cleaned() {
 /// value without a word.
 #[test]
 fn figures_linked_to_another_file_were_read_without_a_warning() {
-    use crate::pasted::{address, tables, Cell};
     use report_gen::format::CellId;
     let licensing = report_gen::format::t2_index("licensing", None).expect("licensing");
     let mut figures = samples::busy().figures;
@@ -413,7 +383,7 @@ fn csv_and_xlsb_got_the_wrong_hint() {
 #[test]
 fn last_year_of_the_same_year_gave_false_continuity_errors() {
     let dir = Dir::new();
-    dir.write("a.xlsx", &sample(samples::BUSY));
+    dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     let r = ran(dir
         .cmd()
         .args(["a.xlsx", "--previous", "a.xlsx", "-o", "r.docx"]));
@@ -425,7 +395,7 @@ fn last_year_of_the_same_year_gave_false_continuity_errors() {
         r.text
     );
     // The appendix says the last-year rules were not checked.
-    let checks = summary_column(&dir.join("r-附表.xlsx"), "校验", 2);
+    let checks = sheet_column(&dir.join("r-附表.xlsx"), "校验", 2);
     assert!(
         checks.iter().filter(|s| *s == "未核对").count() >= 4,
         "{checks:?}"

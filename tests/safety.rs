@@ -3,28 +3,10 @@
 //! every entry of a batch folder accounted for, and batches of several 报告年度 (issue 9 item
 //! 6). The one-per-defect regressions are in `regression.rs`.
 
-use crate::bad_input::{init, is_temporary, listing, ran};
-use crate::samples;
-use crate::util::{run, Dir};
-use report_gen::statement::Statement;
-use std::path::Path;
-
-fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(samples::path(name)).expect("sample")
-}
-
-/// A column of a sheet, below its head row.
-fn column(path: &Path, sheet: &str, col: u32) -> Vec<String> {
-    crate::batch::column(&mut crate::batch::open(path), sheet, col)
-}
-
-fn of_year(st: &Statement, agency: &str, year: i32) -> Statement {
-    let mut st = st.clone();
-    st.info.agency = agency.to_string();
-    st.info.year = Some(year);
-    st.info.date = report_gen::statement::Date::new(year + 1, 1, 20);
-    st
-}
+use crate::util::read::{book_file, is_temporary, listing, rolled_up, sheet_column};
+use crate::util::samples::of_year;
+use crate::util::workbook::init;
+use crate::util::{ran, run, samples, with_closed_pipe, Dir};
 
 // ---------------------------------------------------------------------------------------------
 // Outputs guarded by file identity
@@ -32,7 +14,7 @@ fn of_year(st: &Statement, agency: &str, year: i32) -> Statement {
 #[test]
 fn an_output_that_is_an_input_under_any_name_is_refused() {
     let dir = Dir::new();
-    let data = dir.write("a.xlsx", &sample(samples::BUSY));
+    let data = dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     std::fs::create_dir(dir.join("sub")).expect("sub");
     dir.write("sub/title.j2", "{{ agency }}".as_bytes());
     std::fs::hard_link(&data, dir.join("hard.xlsx")).expect("hard link");
@@ -70,7 +52,10 @@ fn an_output_that_is_an_input_under_any_name_is_refused() {
         assert!(r.text.contains(words), "{args:?}: {}", r.text);
         assert!(!r.text.contains("已生成"), "{args:?}: {}", r.text);
         assert_eq!(listing(dir.path()), before, "{args:?}");
-        assert_eq!(std::fs::read(&data).expect("input"), sample(samples::BUSY));
+        assert_eq!(
+            std::fs::read(&data).expect("input"),
+            samples::bytes(samples::BUSY)
+        );
     }
     #[cfg(unix)]
     {
@@ -83,8 +68,8 @@ fn an_output_that_is_an_input_under_any_name_is_refused() {
 #[test]
 fn a_folder_where_the_appendix_goes_leaves_the_old_pair_alone() {
     let dir = Dir::new();
-    dir.write("old.xlsx", &sample(samples::BUSY));
-    dir.write("new.xlsx", &sample(samples::SEED));
+    dir.write("old.xlsx", &samples::bytes(samples::BUSY));
+    dir.write("new.xlsx", &samples::bytes(samples::SEED));
     let r = ran(dir
         .cmd()
         .args(["old.xlsx", "-o", "r.docx", "--no-appendix"]));
@@ -108,8 +93,8 @@ fn a_folder_where_the_appendix_goes_leaves_the_old_pair_alone() {
 #[test]
 fn a_new_pair_replaces_the_old_pair_and_keeps_nothing_aside() {
     let dir = Dir::new();
-    dir.write("old.xlsx", &sample(samples::BUSY));
-    dir.write("new.xlsx", &sample(samples::SEED));
+    dir.write("old.xlsx", &samples::bytes(samples::BUSY));
+    dir.write("new.xlsx", &samples::bytes(samples::SEED));
     assert_eq!(ran(dir.cmd().args(["old.xlsx", "-o", "r.docx"])).code, 0);
     let old = std::fs::read(dir.join("r-附表.xlsx")).expect("appendix");
     assert_eq!(ran(dir.cmd().args(["new.xlsx", "-o", "r.docx"])).code, 0);
@@ -126,29 +111,10 @@ fn a_new_pair_replaces_the_old_pair_and_keeps_nothing_aside() {
 // ---------------------------------------------------------------------------------------------
 // Closed and full output streams
 
-/// Runs report-gen in `dir` with standard output (and error, if `both`) going into a pipe
-/// whose reading end is already closed; returns the exit code and standard error.
-fn with_closed_pipe(dir: &Dir, args: &[&str], both: bool) -> (Option<i32>, String) {
-    let (reader, writer) = std::io::pipe().expect("pipe");
-    drop(reader);
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("report-gen"));
-    cmd.args(args).current_dir(dir.path());
-    if both {
-        cmd.stderr(writer.try_clone().expect("clone"));
-    } else {
-        cmd.stderr(std::process::Stdio::piped());
-    }
-    let out = cmd.stdout(writer).output().expect("runs");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn a_closed_pipe_is_quiet_and_the_work_is_finished_with_its_own_exit_code() {
     let dir = Dir::new();
-    dir.write("a.xlsx", &sample(samples::BUSY));
+    dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     let (code, err) = with_closed_pipe(&dir, &["check", "a.xlsx"], false);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.is_empty(), "{err}");
@@ -174,7 +140,7 @@ fn a_closed_pipe_is_quiet_and_the_work_is_finished_with_its_own_exit_code() {
 #[test]
 fn a_full_standard_error_still_writes_the_report_and_exits_2() {
     let dir = Dir::new();
-    dir.write("a.xlsx", &sample(samples::BUSY));
+    dir.write("a.xlsx", &samples::bytes(samples::BUSY));
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
@@ -195,10 +161,10 @@ fn a_full_standard_error_still_writes_the_report_and_exits_2() {
 #[test]
 fn every_entry_of_the_batch_folder_is_a_row_or_a_skipped_line() {
     let dir = Dir::new();
-    dir.write("in/a.xlsx", &sample(samples::BUSY));
-    dir.write("in/b.XLSM", &sample(samples::SEED));
+    dir.write("in/a.xlsx", &samples::bytes(samples::BUSY));
+    dir.write("in/b.XLSM", &samples::bytes(samples::SEED));
     dir.write("in/~$a.xlsx", b"lock");
-    dir.write("in/.hidden.xlsx", &sample(samples::SEED));
+    dir.write("in/.hidden.xlsx", &samples::bytes(samples::SEED));
     dir.write("in/.git/config", b"x");
     dir.write("in/报告.docx", b"x");
     dir.write("in/README", b"x");
@@ -211,9 +177,9 @@ fn every_entry_of_the_batch_folder_is_a_row_or_a_skipped_line() {
     }
     let r = ran(dir.cmd().args(["batch", "in", "-o", "out"]));
     let summary = dir.join("out/汇总.xlsx");
-    let mut rows = column(&summary, "总览", 0);
-    let skipped = column(&summary, "未处理的文件", 0);
-    let reasons = column(&summary, "未处理的文件", 1);
+    let mut rows = sheet_column(&summary, "总览", 0);
+    let skipped = sheet_column(&summary, "未处理的文件", 0);
+    let reasons = sheet_column(&summary, "未处理的文件", 1);
     let mut want_rows = vec!["a.xlsx", "b.XLSM"];
     let mut want_skipped = vec![".git", ".hidden.xlsx", "README", "~$a.xlsx", "报告.docx"];
     #[cfg(unix)]
@@ -253,7 +219,7 @@ fn every_entry_of_the_batch_folder_is_a_row_or_a_skipped_line() {
 #[test]
 fn the_batch_refuses_folders_that_would_mix_inputs_and_outputs() {
     let dir = Dir::new();
-    dir.write("in/a.xlsx", &sample(samples::BUSY));
+    dir.write("in/a.xlsx", &samples::bytes(samples::BUSY));
     dir.write(
         "last/a.xlsx",
         &init(&of_year(&samples::busy(), "示例区人民政府", 2024)),
@@ -285,8 +251,8 @@ fn the_batch_refuses_folders_that_would_mix_inputs_and_outputs() {
 #[test]
 fn a_batch_never_writes_over_an_input_or_a_read_only_report() {
     let dir = Dir::new();
-    let input = dir.write("in/a.xlsx", &sample(samples::BUSY));
-    dir.write("in/b.xlsx", &sample(samples::SEED));
+    let input = dir.write("in/a.xlsx", &samples::bytes(samples::BUSY));
+    dir.write("in/b.xlsx", &samples::bytes(samples::SEED));
     // The output folder holds a link, under the appendix's name, to an input.
     std::fs::create_dir(dir.join("out")).expect("out");
     let busy = "示例区人民政府-2025年政府信息公开工作年度报告";
@@ -300,7 +266,10 @@ fn a_batch_never_writes_over_an_input_or_a_read_only_report() {
     let r = ran(dir.cmd().args(["batch", "in", "-o", "out"]));
     assert_eq!(r.code, 1, "{}", r.text);
     assert!(r.text.contains("生成报告 0 份"), "{}", r.text);
-    assert_eq!(std::fs::read(&input).expect("input"), sample(samples::BUSY));
+    assert_eq!(
+        std::fs::read(&input).expect("input"),
+        samples::bytes(samples::BUSY)
+    );
     assert_eq!(std::fs::read(&old).expect("old"), b"old report");
     let files = listing(&dir.join("out"));
     assert_eq!(
@@ -311,7 +280,7 @@ fn a_batch_never_writes_over_an_input_or_a_read_only_report() {
             format!("{busy}-附表.xlsx"),
         ]
     );
-    let messages = column(&dir.join("out/汇总.xlsx"), "问题明细", 4);
+    let messages = sheet_column(&dir.join("out/汇总.xlsx"), "问题明细", 4);
     assert!(
         messages.iter().any(|m| m.contains("就是输入的统计表")),
         "{messages:?}"
@@ -355,8 +324,8 @@ fn workbooks_of_two_years_get_one_summary_each_and_are_never_added_up() {
         (2025, vec!["a-2025.xlsx", "b-2025.xlsx", "坏.xlsx"]),
     ] {
         let path = dir.join(&format!("out/汇总-{year}.xlsx"));
-        assert_eq!(column(&path, "总览", 0), want, "{year}");
-        let years: Vec<String> = column(&path, "总览", 2)
+        assert_eq!(sheet_column(&path, "总览", 0), want, "{year}");
+        let years: Vec<String> = sheet_column(&path, "总览", 2)
             .into_iter()
             .filter(|y| !y.is_empty())
             .collect();
@@ -367,7 +336,7 @@ fn workbooks_of_two_years_get_one_summary_each_and_are_never_added_up() {
             want_figures.add(&busy.figures);
         }
         want_figures.compute_totals();
-        let got = crate::batch::rolled_up(&mut crate::batch::open(&path));
+        let got = rolled_up(&mut book_file(&path));
         assert_eq!(got, want_figures, "{year}");
     }
     assert!(listing(&dir.join("out")).iter().all(|f| !is_temporary(f)));
@@ -386,12 +355,12 @@ fn last_year_is_the_workbook_of_the_year_before_among_several() {
         &init(&of_year(&busy, "示例区人民政府", 2023)),
     );
     dir.write("last/2024.xlsx", &init(&last));
-    dir.write("in/a.xlsx", &sample(samples::BUSY));
+    dir.write("in/a.xlsx", &samples::bytes(samples::BUSY));
     let r = ran(dir
         .cmd()
         .args(["batch", "in", "-o", "out", "--previous", "last"]));
     assert_eq!(r.code, 0, "{}", r.text);
-    let ids = column(&dir.join("out/汇总.xlsx"), "问题明细", 2);
+    let ids = sheet_column(&dir.join("out/汇总.xlsx"), "问题明细", 2);
     assert!(
         !ids.iter().any(|i| i == "INFO-PREVIOUS" || i == "R-T3-6"),
         "{ids:?}"
@@ -402,7 +371,7 @@ fn last_year_is_the_workbook_of_the_year_before_among_several() {
         .cmd()
         .args(["batch", "in", "-o", "out2", "--previous", "last"]));
     assert_eq!(r.code, 0, "{}", r.text);
-    let ids = column(&dir.join("out2/汇总.xlsx"), "问题明细", 2);
+    let ids = sheet_column(&dir.join("out2/汇总.xlsx"), "问题明细", 2);
     assert!(ids.iter().any(|i| i == "INFO-PREVIOUS"), "{ids:?}");
     assert!(!ids.iter().any(|i| i == "R-T3-6"), "{ids:?}");
 }

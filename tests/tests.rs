@@ -14,7 +14,6 @@ mod layouts;
 mod pasted;
 mod properties;
 mod publish;
-mod published;
 mod reader;
 mod regression;
 mod safety;

@@ -1,162 +1,23 @@
 //! The Word report, read back independently: unzip and parse the XML (roxmltree); in the client
-//! tier also the Open XML SDK's rules, python-docx and LibreOffice (see `clients.rs`).
+//! tier also the Open XML SDK's rules, python-docx and LibreOffice (see `util/clients.rs`).
 
-use crate::clients;
-use crate::samples;
-use crate::util::{run, Dir};
+use crate::util::clients::merges;
+use crate::util::published::{cli_report, expected_grid, expected_merges};
+use crate::util::read::{
+    attr, check_tables, el, package_problems, paragraphs, part, run_font, squash, style, text, W,
+};
+use crate::util::workbook::patch_part;
+use crate::util::{clients, run, samples, Dir};
 use report_gen::format::SECTIONS;
-use report_gen::layout::{Content, Table};
-use report_gen::statement::Statement;
+use report_gen::layout::Table;
 use roxmltree::{Document, Node};
 use serde_json::Value;
-use std::io::Read;
-
-const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-
-/// A part of a .docx, as text.
-pub fn part(docx: &[u8], name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("docx is a zip");
-    let mut s = String::new();
-    zip.by_name(name)
-        .expect("part")
-        .read_to_string(&mut s)
-        .expect("utf-8");
-    s
-}
-
-fn el<'a>(n: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
-    n.children().find(|c| c.has_tag_name((W, name)))
-}
-
-fn attr(n: Option<Node>, name: &str) -> Option<String> {
-    n.and_then(|n| n.attribute((W, name))).map(str::to_string)
-}
-
-fn text(n: Node) -> String {
-    n.descendants()
-        .filter(|d| d.has_tag_name((W, "t")))
-        .filter_map(|t| t.text())
-        .collect()
-}
-
-fn paragraphs<'a>(body: Node<'a, 'a>) -> Vec<Node<'a, 'a>> {
-    body.children()
-        .filter(|c| c.has_tag_name((W, "p")))
-        .collect()
-}
-
-fn style(p: Node) -> Option<String> {
-    attr(el(p, "pPr").and_then(|ppr| el(ppr, "pStyle")), "val")
-}
-
-/// (eastAsia font, size in half-points) of a paragraph's first run.
-fn run_font(p: Node) -> (Option<String>, Option<String>) {
-    let rpr = p
-        .descendants()
-        .find(|d| d.has_tag_name((W, "r")))
-        .and_then(|r| el(r, "rPr"));
-    (
-        attr(rpr.and_then(|r| el(r, "rFonts")), "eastAsia"),
-        attr(rpr.and_then(|r| el(r, "sz")), "val"),
-    )
-}
-
-/// Builds the report of a sample through the command line; returns its bytes.
-fn report(dir: &Dir, sample: &str, name: &str) -> Vec<u8> {
-    let path = samples::path(sample);
-    let (code, out, err) = run(dir.cmd().arg(&path).arg("-o").arg(name));
-    assert_eq!(code, 0, "{out}{err}");
-    std::fs::read(dir.join(name)).expect("report written")
-}
-
-fn check_tables(doc: &Document, st: &Statement) {
-    let body = doc.root_element().first_element_child().expect("body");
-    let tables: Vec<Node> = body
-        .children()
-        .filter(|c| c.has_tag_name((W, "tbl")))
-        .collect();
-    assert_eq!(tables.len(), 3);
-    for (tbl, table) in tables.iter().zip(Table::ALL) {
-        let layout = table.layout();
-        let grid: Vec<usize> = el(*tbl, "tblGrid")
-            .expect("grid")
-            .children()
-            .filter_map(|g| attr(Some(g), "w").and_then(|w| w.parse().ok()))
-            .collect();
-        assert_eq!(grid.len(), layout.cols, "{table:?}");
-        assert_eq!(
-            grid.iter().sum::<usize>(),
-            report_gen::typography::text_width() as usize
-        );
-        let rows: Vec<Node> = tbl
-            .children()
-            .filter(|c| c.has_tag_name((W, "tr")))
-            .collect();
-        assert_eq!(rows.len(), layout.rows, "{table:?}");
-        for (r, tr) in rows.iter().enumerate() {
-            let trpr = el(*tr, "trPr");
-            assert!(
-                trpr.and_then(|t| el(t, "cantSplit")).is_some(),
-                "row {r} may split"
-            );
-            let header = trpr.and_then(|t| el(t, "tblHeader")).is_some();
-            assert_eq!(header, r < layout.header_rows, "{table:?} row {r} header");
-            let mut col = 0;
-            for tc in tr.children().filter(|c| c.has_tag_name((W, "tc"))) {
-                let tcpr = el(tc, "tcPr");
-                let span: usize = attr(tcpr.and_then(|t| el(t, "gridSpan")), "val")
-                    .map_or(1, |v| v.parse().unwrap_or(0));
-                let vmerge = tcpr.and_then(|t| el(t, "vMerge"));
-                let width: usize = attr(tcpr.and_then(|t| el(t, "tcW")), "w")
-                    .and_then(|w| w.parse().ok())
-                    .expect("tcW");
-                assert_eq!(
-                    width,
-                    grid[col..col + span].iter().sum::<usize>(),
-                    "{table:?} ({r},{col}) tcW"
-                );
-                let placed = layout.covering(r, col).expect("covered");
-                assert_eq!(
-                    (placed.col, placed.cols),
-                    (col, span),
-                    "{table:?} ({r},{col}) span"
-                );
-                if placed.rows > 1 {
-                    // A continuing cell has no val or val="continue" (the schema default).
-                    let val = attr(vmerge, "val").unwrap_or_else(|| "continue".into());
-                    let want = if placed.row == r {
-                        "restart"
-                    } else {
-                        "continue"
-                    };
-                    assert_eq!(val, want, "{table:?} ({r},{col}) vMerge");
-                    assert!(vmerge.is_some());
-                } else {
-                    assert!(vmerge.is_none(), "{table:?} ({r},{col}) unexpected vMerge");
-                }
-                if placed.row == r {
-                    let want = match placed.content {
-                        Content::Data(id) => st.figures.get(id).to_string(),
-                        other => other.text().unwrap_or_default().to_string(),
-                    };
-                    assert_eq!(text(tc), want, "{table:?} ({r},{col})");
-                    assert_eq!(
-                        run_font(*el(tc, "p").as_ref().expect("p")).0.as_deref(),
-                        Some("宋体")
-                    );
-                }
-                col += span;
-            }
-            assert_eq!(col, layout.cols, "{table:?} row {r} width");
-        }
-    }
-}
 
 #[test]
 fn each_sample_report_has_every_section_figure_merge_and_font() {
     let dir = Dir::new();
     for (name, st) in samples::all() {
-        let docx = report(&dir, name, "r.docx");
+        let docx = cli_report(&dir, name, "r.docx");
         let xml = part(&docx, "word/document.xml");
         let doc = Document::parse(&xml).expect("document.xml parses");
         let body = doc.root_element().first_element_child().expect("body");
@@ -311,7 +172,7 @@ fn each_sample_report_has_every_section_figure_merge_and_font() {
 #[test]
 fn seed_report_carries_the_seed_figures_and_statements() {
     let dir = Dir::new();
-    let docx = report(&dir, samples::SEED, "seed.docx");
+    let docx = cli_report(&dir, samples::SEED, "seed.docx");
     let xml = part(&docx, "word/document.xml");
     let doc = Document::parse(&xml).expect("parses");
     let all: String = doc
@@ -375,8 +236,8 @@ fn outputs_are_readable_as_the_umask_allows() {
 #[test]
 fn two_runs_give_byte_identical_reports() {
     let dir = Dir::new();
-    let a = report(&dir, samples::BUSY, "a.docx");
-    let b = report(&dir, samples::BUSY, "b.docx");
+    let a = cli_report(&dir, samples::BUSY, "a.docx");
+    let b = cli_report(&dir, samples::BUSY, "b.docx");
     assert!(a == b, "reports differ between runs");
     let templates = report_gen::narrative::Templates::builtin().expect("templates");
     let checked = report_gen::report::Checked {
@@ -393,162 +254,17 @@ fn two_runs_give_byte_identical_reports() {
     assert!(c == d);
 }
 
-/// Everything that keeps a zip package from opening, found with zip and an XML parser: unsafe
-/// or repeated entry names, XML that does not parse, a part without a content type (or, when a
-/// relationship points to it, with only the generic `application/xml`), an override without
-/// its part, a relationship whose target is missing, an `r:id` its part's relationships do not
-/// define, no main part. Empty when the package is whole.
-pub fn package_problems(package: &[u8]) -> Vec<String> {
-    const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-    let mut problems = Vec::new();
-    let mut zip = match zip::ZipArchive::new(std::io::Cursor::new(package)) {
-        Ok(zip) => zip,
-        Err(e) => return vec![format!("not a zip: {e}")],
-    };
-    let mut parts = std::collections::BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).expect("entry");
-        let name = entry.name().expect("name").to_string();
-        if name.starts_with('/') || name.contains('\\') || name.split('/').any(|s| s == "..") {
-            problems.push(format!("unsafe entry name {name}"));
-        }
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).expect("entry reads");
-        if parts.insert(name.clone(), bytes).is_some() {
-            problems.push(format!("entry {name} twice"));
-        }
-    }
-    let mut xml = std::collections::BTreeMap::new();
-    for (name, bytes) in &parts {
-        if name.ends_with(".xml") || name.ends_with(".rels") {
-            match std::str::from_utf8(bytes).map(|t| (t, Document::parse(t))) {
-                Ok((text, Ok(_))) => {
-                    xml.insert(name.as_str(), text);
-                }
-                _ => problems.push(format!("{name} is not well-formed UTF-8 XML")),
-            }
-        }
-    }
-    let Some(types) = xml
-        .get("[Content_Types].xml")
-        .map(|t| Document::parse(t).expect("parsed"))
-    else {
-        problems.push("no [Content_Types].xml".into());
-        return problems;
-    };
-    let mut defaults = std::collections::HashMap::new();
-    let mut overrides = std::collections::HashMap::new();
-    for n in types.root_element().children().filter(Node::is_element) {
-        let content_type = n.attribute("ContentType").unwrap_or_default();
-        match n.tag_name().name() {
-            "Default" => {
-                let ext = n.attribute("Extension").unwrap_or_default().to_lowercase();
-                defaults.insert(ext, content_type);
-            }
-            "Override" => {
-                let part = n
-                    .attribute("PartName")
-                    .unwrap_or_default()
-                    .trim_start_matches('/');
-                if !parts.contains_key(part) {
-                    problems.push(format!("content type for a missing part /{part}"));
-                }
-                overrides.insert(part.to_string(), content_type);
-            }
-            other => problems.push(format!("[Content_Types].xml: unknown {other}")),
-        }
-    }
-    let content_type = |part: &str| {
-        overrides.get(part).copied().or_else(|| {
-            let ext = part.rsplit_once('.').map(|(_, e)| e.to_lowercase());
-            ext.and_then(|e| defaults.get(&e).copied())
-        })
-    };
-    for name in parts.keys().filter(|n| *n != "[Content_Types].xml") {
-        if content_type(name).is_none() {
-            problems.push(format!("{name} has no content type"));
-        }
-    }
-    let mut main = Vec::new();
-    for (rels_name, text) in xml.iter().filter(|(n, _)| n.ends_with(".rels")) {
-        // `a/_rels/b.xml.rels` describes `a/b.xml`; targets are relative to `a/`.
-        let (folder, file) = rels_name.rsplit_once("_rels/").unwrap_or(("", rels_name));
-        let source = format!("{folder}{}", file.trim_end_matches(".rels"));
-        let doc = Document::parse(text).expect("parsed");
-        let mut ids = std::collections::HashSet::new();
-        for rel in doc.root_element().children().filter(Node::is_element) {
-            let id = rel.attribute("Id").unwrap_or_default();
-            if !ids.insert(id.to_string()) {
-                problems.push(format!("{rels_name}: Id {id} twice"));
-            }
-            if rel.attribute("TargetMode") == Some("External") {
-                continue;
-            }
-            let target = rel.attribute("Target").unwrap_or_default();
-            let mut path: Vec<&str> = if target.starts_with('/') {
-                Vec::new()
-            } else {
-                folder.split('/').filter(|s| !s.is_empty()).collect()
-            };
-            for segment in target.split('/').filter(|s| !s.is_empty() && *s != ".") {
-                if segment == ".." {
-                    path.pop();
-                } else {
-                    path.push(segment);
-                }
-            }
-            let resolved = path.join("/");
-            if !parts.contains_key(&resolved) {
-                problems.push(format!("{rels_name}: {id} points to a missing {resolved}"));
-            } else if content_type(&resolved) == Some("application/xml")
-                && !resolved.starts_with("customXml/")
-            {
-                // Only custom XML may have the generic type: Word and Excel find their parts by
-                // type as well as by relationship.
-                problems.push(format!(
-                    "{resolved} has only the generic type application/xml"
-                ));
-            }
-            if rel
-                .attribute("Type")
-                .is_some_and(|t| t.ends_with("/officeDocument"))
-            {
-                main.push(resolved);
-            }
-        }
-        if let Some(text) = xml.get(source.as_str()) {
-            let doc = Document::parse(text).expect("parsed");
-            for n in doc.descendants().filter(Node::is_element) {
-                for a in n.attributes().filter(|a| a.namespace() == Some(R)) {
-                    if a.name() != "id" && a.name() != "embed" && a.name() != "link" {
-                        continue;
-                    }
-                    if !ids.contains(a.value()) {
-                        problems.push(format!("{source}: r:{} {} undefined", a.name(), a.value()));
-                    }
-                }
-            }
-        }
-    }
-    match main.as_slice() {
-        [part] if content_type(part).is_some_and(|t| t.ends_with(".main+xml")) => {}
-        other => problems.push(format!("main part: {other:?}")),
-    }
-    problems
-}
-
 #[test]
 fn reports_and_appendices_are_whole_packages() {
     let dir = Dir::new();
     for (i, (name, _)) in samples::all().into_iter().enumerate() {
-        let docx = report(&dir, name, &format!("r{i}.docx"));
+        let docx = cli_report(&dir, name, &format!("r{i}.docx"));
         assert_eq!(package_problems(&docx), Vec::<String>::new(), "{name}");
         let xlsx = std::fs::read(dir.join(&format!("r{i}-附表.xlsx"))).expect("appendix");
         assert_eq!(package_problems(&xlsx), Vec::<String>::new(), "{name}");
     }
     // The check itself: a part without its own content type, a dangling relationship.
-    let docx = report(&dir, samples::SEED, "seed.docx");
-    use crate::bad_input::patch_part;
+    let docx = cli_report(&dir, samples::SEED, "seed.docx");
     let broken = patch_part(&docx, "[Content_Types].xml", |t| {
         t.replace("/word/styles.xml", "/word/missing.xml")
     });
@@ -565,48 +281,6 @@ fn reports_and_appendices_are_whole_packages() {
     );
 }
 
-/// The text python-docx should read at each grid position of `table`: a merged cell's text
-/// at every position it covers.
-fn expected_grid(table: Table, st: &Statement) -> Vec<Vec<String>> {
-    let layout = table.layout();
-    (0..layout.rows)
-        .map(|r| {
-            (0..layout.cols)
-                .map(|c| match layout.covering(r, c).expect("covered").content {
-                    Content::Data(id) => st.figures.get(id).to_string(),
-                    other => other.text().unwrap_or_default().to_string(),
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The merges of `table`'s layout as (row, col, rowspan, colspan).
-fn expected_merges(table: Table) -> Vec<(u64, u64, u64, u64)> {
-    let mut want: Vec<(u64, u64, u64, u64)> = table
-        .layout()
-        .cells
-        .iter()
-        .filter(|p| p.is_merged())
-        .map(|p| (p.row as u64, p.col as u64, p.rows as u64, p.cols as u64))
-        .collect();
-    want.sort();
-    want
-}
-
-/// The merges python-docx reported for one table.
-fn merges(table: &Value) -> Vec<(u64, u64, u64, u64)> {
-    table["merges"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|m| {
-            let n = |k: &str| m[k].as_u64().unwrap_or(u64::MAX);
-            (n("row"), n("col"), n("rowspan"), n("colspan"))
-        })
-        .collect()
-}
-
 #[test]
 #[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn reports_pass_the_open_xml_sdk_rules_and_python_docx_and_libreoffice_read_their_tables() {
@@ -614,7 +288,7 @@ fn reports_pass_the_open_xml_sdk_rules_and_python_docx_and_libreoffice_read_thei
     let dir = Dir::new();
     for (i, (name, st)) in samples::all().into_iter().enumerate() {
         let file = format!("r{i}.docx");
-        report(&dir, name, &file);
+        cli_report(&dir, name, &file);
         let path = dir.join(&file);
         assert_eq!(clients::sdk_errors(&path), Vec::<String>::new(), "{name}");
 
@@ -679,19 +353,13 @@ fn reports_pass_the_open_xml_sdk_rules_and_python_docx_and_libreoffice_read_thei
     }
 }
 
-/// The page text without spaces and line breaks (pdftotext puts spaces between Latin and
-/// Chinese runs, and breaks lines where the page does).
-fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 #[test]
 #[ignore = "client tier: bash tests/clients/install.sh, then cargo test -- --ignored"]
 fn sample_reports_render_to_a4_pages_with_every_section_and_face() {
     let dir = Dir::new();
     for (i, (name, st)) in samples::all().into_iter().enumerate() {
         let file = format!("r{i}.docx");
-        report(&dir, name, &file);
+        cli_report(&dir, name, &file);
         let v = clients::render(&dir.join(&file), &dir.join(&format!("pages-{i}")));
         let pages = v["pages"].as_u64().expect("pages");
         assert!((2..=12).contains(&pages), "{name}: {pages} pages");
@@ -707,7 +375,7 @@ fn sample_reports_render_to_a4_pages_with_every_section_and_face() {
             let (w, h) = clients::png_size(std::path::Path::new(p));
             assert!(w.abs_diff(661) <= 2 && h.abs_diff(935) <= 2, "{p}: {w}×{h}");
         }
-        let text = squeezed(v["text"].as_str().expect("text"));
+        let text = squash(v["text"].as_str().expect("text"));
         let title = format!(
             "{}{}年政府信息公开工作年度报告",
             st.info.agency,
