@@ -496,56 +496,73 @@ fn as_code(t: &str) -> Option<String> {
 fn spread_unmerged_heads(cat: &Catalogue, occ: &mut BTreeMap<(u32, u32), Occ>, texts: &[TextCell]) {
     // Only labels that span in the official layout: a row label must not spread over the blank
     // figures after it.
-    let spans = |o: &Occ, set: u128| match o {
-        Occ::Text(i) => texts.get(*i).is_some_and(|t| {
-            t.labels
-                .iter()
-                .copied()
-                .flatten()
-                .any(|m| set & bit(m.text) != 0)
-        }),
-        _ => false,
-    };
-    let texty = |occ: &BTreeMap<(u32, u32), Occ>, at: (u32, u32)| match occ.get(&at) {
-        Some(Occ::Text(_)) => true,
-        Some(Occ::Covered(r, c)) => matches!(occ.get(&(*r, *c)), Some(Occ::Text(_))),
-        _ => false,
-    };
-    // Heads across, lowest row first (a group's heads spread before the group over them).
-    let mut heads: Vec<(u32, u32)> = occ
+    let spanning = cat.across | cat.down;
+    let mut starts: Vec<(u32, u32)> = occ
         .iter()
-        .filter(|(_, o)| spans(o, cat.across | cat.down))
+        .filter(|(_, o)| match o {
+            Occ::Text(i) => texts.get(*i).is_some_and(|t| {
+                t.labels
+                    .iter()
+                    .copied()
+                    .flatten()
+                    .any(|m| spanning & bit(m.text) != 0)
+            }),
+            _ => false,
+        })
         .map(|(&at, _)| at)
         .collect();
-    heads.sort_by_key(|&(r, c)| (std::cmp::Reverse(r), c));
-    for (r, c) in heads {
-        let below = r.saturating_add(1);
-        if !texty(occ, (below, c)) {
-            continue;
-        }
-        let mut j = c.saturating_add(1);
-        while !occ.contains_key(&(r, j)) && texty(occ, (below, j)) {
-            occ.insert((r, j), Occ::Covered(r, c));
-            j = j.saturating_add(1);
+    let texty = |occ: &BTreeMap<(u32, u32), Occ>, at: (u32, u32)| {
+        occ.get(&at).is_some_and(|&o| text_at(occ, o).is_some())
+    };
+    // Heads across, lowest row first (a group's heads spread before the group over them); then
+    // row labels down, rightmost column first. Spreading adds only covered cells, so `starts`
+    // holds for both.
+    for across in [true, false] {
+        starts.sort_by_key(|&at| {
+            let (line, place) = oriented(at, across);
+            (std::cmp::Reverse(line), place)
+        });
+        for &(r, c) in &starts {
+            if !texty(occ, step((r, c), !across)) {
+                continue;
+            }
+            let mut at = step((r, c), across);
+            while !occ.contains_key(&at) && texty(occ, step(at, !across)) {
+                occ.insert(at, Occ::Covered(r, c));
+                at = step(at, across);
+            }
         }
     }
-    // Row labels down, rightmost column first.
-    let mut labels: Vec<(u32, u32)> = occ
-        .iter()
-        .filter(|(_, o)| spans(o, cat.across | cat.down))
-        .map(|(&at, _)| at)
-        .collect();
-    labels.sort_by_key(|&(r, c)| (std::cmp::Reverse(c), r));
-    for (r, c) in labels {
-        let right = c.saturating_add(1);
-        if !texty(occ, (r, right)) {
-            continue;
-        }
-        let mut i = r.saturating_add(1);
-        while !occ.contains_key(&(i, c)) && texty(occ, (i, right)) {
-            occ.insert((i, c), Occ::Covered(r, c));
-            i = i.saturating_add(1);
-        }
+}
+
+/// A position as (line, place along the line): (row, column) across a row, (column, row) down a
+/// column; the same function turns it back.
+fn oriented((r, c): (u32, u32), across: bool) -> (u32, u32) {
+    if across {
+        (r, c)
+    } else {
+        (c, r)
+    }
+}
+
+/// The next position across a row, or down a column.
+fn step((r, c): (u32, u32), across: bool) -> (u32, u32) {
+    if across {
+        (r, c.saturating_add(1))
+    } else {
+        (r.saturating_add(1), c)
+    }
+}
+
+/// The text cell shown at an occupied position (through a merge), if any.
+fn text_at(occ: &BTreeMap<(u32, u32), Occ>, o: Occ) -> Option<usize> {
+    match o {
+        Occ::Text(i) => Some(i),
+        Occ::Covered(r, c) => match occ.get(&(r, c)) {
+            Some(Occ::Text(i)) => Some(*i),
+            _ => None,
+        },
+        Occ::Value => None,
     }
 }
 
@@ -735,48 +752,36 @@ impl<'a> Grid<'a> {
         }
         // Runs of every row and column that shows any text.
         let mut cells: Vec<((u32, u32), Occ)> = g.occ.iter().map(|(&at, &o)| (at, o)).collect();
-        let mut rows = BTreeMap::new();
-        for line in cells.chunk_by(|a, b| a.0 .0 == b.0 .0) {
-            if let Some(((r, _), _)) = line.first() {
-                let runs = g.runs(
-                    cat,
-                    &mut line.iter().map(|&((_, c), o)| (c, o)),
-                    &g.value_cols,
-                );
-                if !runs.is_empty() {
-                    rows.insert(*r, runs);
-                }
-            }
-        }
+        g.rows = g.lines(cat, &cells, true);
         cells.sort_unstable_by_key(|&((r, c), _)| (c, r));
-        let mut cols = BTreeMap::new();
-        for line in cells.chunk_by(|a, b| a.0 .1 == b.0 .1) {
-            if let Some(((_, c), _)) = line.first() {
-                let runs = g.runs(
-                    cat,
-                    &mut line.iter().map(|&((r, _), o)| (r, o)),
-                    &g.value_rows,
-                );
-                if !runs.is_empty() {
-                    cols.insert(*c, runs);
-                }
-            }
-        }
-        g.rows = rows;
-        g.cols = cols;
+        g.cols = g.lines(cat, &cells, false);
         g
     }
 
-    /// The text cell shown at an occupied position (through a merge), if any.
-    fn text_at(&self, o: Occ) -> Option<usize> {
-        match o {
-            Occ::Text(i) => Some(i),
-            Occ::Covered(r, c) => match self.occ.get(&(r, c)) {
-                Some(Occ::Text(i)) => Some(*i),
-                _ => None,
-            },
-            Occ::Value => None,
+    /// The runs of each row (`across`) or column, from `cells` in the order of those lines.
+    fn lines(
+        &self,
+        cat: &'a Catalogue,
+        cells: &[((u32, u32), Occ)],
+        across: bool,
+    ) -> BTreeMap<u32, Vec<Run<'a>>> {
+        // Figures in a column (row) tell where a row's (column's) labels end.
+        let data = if across {
+            &self.value_cols
+        } else {
+            &self.value_rows
+        };
+        let mut out = BTreeMap::new();
+        for line in cells.chunk_by(|a, b| oriented(a.0, across).0 == oriented(b.0, across).0) {
+            if let Some(&(at, _)) = line.first() {
+                let mut places = line.iter().map(|&(at, o)| (oriented(at, across).1, o));
+                let runs = self.runs(cat, &mut places, data);
+                if !runs.is_empty() {
+                    out.insert(oriented(at, across).0, runs);
+                }
+            }
         }
+        out
     }
 
     /// Splits one line (a row or a column, in order) into runs of text cells.
@@ -804,7 +809,7 @@ impl<'a> Grid<'a> {
             if span.is_some_and(|(_, end)| end.saturating_add(1) != at) {
                 flush(&mut cells, &mut span, &mut out);
             }
-            match self.text_at(o) {
+            match text_at(&self.occ, o) {
                 Some(i) => {
                     if cells.last().map(|&(_, j)| j) != Some(i) {
                         cells.push((at, i));
