@@ -42,6 +42,13 @@ pub struct Pos {
     pub col: u32,
 }
 
+impl Pos {
+    /// A position (row, col) of a sheet.
+    fn at(sheet: usize, (row, col): (u32, u32)) -> Pos {
+        Pos { sheet, row, col }
+    }
+}
+
 /// Most cells a message names.
 const MAX_NAMED: usize = 20;
 /// A merged range larger than this many cells is not spread over the cells it covers (a table's
@@ -73,6 +80,15 @@ enum How {
     /// A text within the fuzzy limit of one label, as another position of its row or column
     /// settled it (where two misspelt labels cross, neither settles the other).
     Near,
+}
+
+impl How {
+    fn alias(self) -> Option<u16> {
+        match self {
+            How::Alias(a) => Some(a),
+            _ => None,
+        }
+    }
 }
 
 /// One thing a written label can mean.
@@ -674,12 +690,7 @@ impl<'a> Grid<'a> {
         for (&at, v) in &sheet.cells {
             let o = match v {
                 Value::Text(t) if number::parse(t) == Parsed::NotANumber => {
-                    let (row, col) = at;
-                    let known = keys(Pos {
-                        sheet: index,
-                        row,
-                        col,
-                    });
+                    let known = keys(Pos::at(index, at));
                     let k = known.map_or_else(|| key(t).into(), std::borrow::Cow::Borrowed);
                     let labels = cat.tokenize(&k).unwrap_or_default();
                     texts.push(TextCell { at, key: k, labels });
@@ -845,16 +856,17 @@ impl<'a> Grid<'a> {
                 continue;
             };
             run.last = Some(ti);
+            let push = |toks: &mut Vec<Tok<'a>>, labels: &[&'a [Meaning]]| {
+                toks.extend(labels.iter().map(|&m| Tok {
+                    at: tc.at,
+                    pos,
+                    meanings: m,
+                    unknown: None,
+                    bits: m.iter().fold(0, |a, x| a | bit(x.text)),
+                }))
+            };
             if !tc.labels.is_empty() {
-                for &m in &tc.labels {
-                    run.toks.push(Tok {
-                        at: tc.at,
-                        pos,
-                        meanings: m,
-                        unknown: None,
-                        bits: m.iter().fold(0, |a, x| a | bit(x.text)),
-                    });
-                }
+                push(&mut run.toks, &tc.labels);
                 i += 1;
                 continue;
             }
@@ -874,15 +886,7 @@ impl<'a> Grid<'a> {
             }
             match found {
                 Some(labels) => {
-                    for m in labels {
-                        run.toks.push(Tok {
-                            at: tc.at,
-                            pos,
-                            bits: m.iter().fold(0, |a, x| a | bit(x.text)),
-                            meanings: m,
-                            unknown: None,
-                        });
-                    }
+                    push(&mut run.toks, &labels);
                     for &(_, tj) in cells.iter().skip(i + 1).take(used - 1) {
                         run.last = Some(tj);
                     }
@@ -1008,12 +1012,8 @@ impl<'a> Grid<'a> {
         let numbers: Vec<f64> = self
             .occ
             .range((r, 0)..(r.saturating_add(1), 0))
-            .filter_map(|(&(_, c), _)| match self.sheet.get(r, c) {
-                Some(Value::Number(x)) => Some(*x),
-                Some(Value::Text(t)) => match number::parse(t) {
-                    Parsed::Number(x) => Some(x),
-                    _ => None,
-                },
+            .filter_map(|(&(_, c), _)| match figure(self.sheet.get(r, c)) {
+                Copy::Number(x) => Some(x),
                 _ => None,
             })
             .collect();
@@ -1048,12 +1048,8 @@ impl<'a> Grid<'a> {
         CellRef::new(&self.sheet.name, r, c)
     }
 
-    fn pos(&self, (row, col): (u32, u32)) -> Pos {
-        Pos {
-            sheet: self.index,
-            row,
-            col,
-        }
+    fn pos(&self, at: (u32, u32)) -> Pos {
+        Pos::at(self.index, at)
     }
 }
 
@@ -1178,20 +1174,14 @@ fn covers(
                 })
                 .min_by_key(|x| x.0);
             match best {
-                Some((_, i, how, at)) => {
+                Some((rank, i, how, at)) => {
                     used |= 1 << i;
-                    match how {
-                        How::Alias(a) => devs.push(Deviation {
+                    if rank > 0 {
+                        devs.push(Deviation {
                             text: need,
-                            alias: Some(a),
+                            alias: how.alias(),
                             at,
-                        }),
-                        How::Near => devs.push(Deviation {
-                            text: need,
-                            alias: None,
-                            at,
-                        }),
-                        How::Exact | How::Code => {}
+                        });
                     }
                 }
                 None => match extra {
@@ -1214,9 +1204,11 @@ fn covers(
             .meanings
             .iter()
             .any(|m| !matches!(m.how, How::Alias(_)) && c.allowed & bit(m.text) != 0);
-        let alias = t.meanings.iter().find_map(|m| match m.how {
-            How::Alias(a) if c.allowed & bit(m.text) != 0 => Some((a, m.text)),
-            _ => None,
+        let alias = t.meanings.iter().find_map(|m| {
+            m.how
+                .alias()
+                .filter(|_| c.allowed & bit(m.text) != 0)
+                .map(|a| (a, m.text))
         });
         if let (false, Some((a, text))) = (exact, alias) {
             let d = Deviation {
@@ -1272,23 +1264,19 @@ impl Resolver<'_> {
                 let Some(c) = tc.cells.get(ci) else { continue };
                 let [rows, heads] = [c.sided[0].as_slice(), c.sided[1].as_slice()];
                 let [rb, hb] = c.sided_bits;
-                let none = || None;
-                let official = if within(rb, lb) && within(hb, ub) {
-                    covers(c, &toks, &[(&l, rows), (&u, heads)], None)
-                } else {
-                    none()
+                // The labels of one side of the cell to the left, of the other above.
+                let sided = |(lb_need, left): (u128, &[TextId]),
+                             (ub_need, up): (u128, &[TextId])| {
+                    (within(lb_need, lb) && within(ub_need, ub))
+                        .then(|| covers(c, &toks, &[(&l, left), (&u, up)], None))
+                        .flatten()
                 };
-                let turned = if within(hb, lb) && within(rb, ub) {
-                    covers(c, &toks, &[(&l, heads), (&u, rows)], None)
-                } else {
-                    none()
-                };
+                let official = sided((rb, rows), (hb, heads));
+                let turned = sided((hb, heads), (rb, rows));
                 let anyhow =
-                    if official.is_none() && turned.is_none() && within(c.required_bits, lb | ub) {
-                        covers(c, &toks, &[(&toks, &c.required)], None)
-                    } else {
-                        none()
-                    };
+                    (official.is_none() && turned.is_none() && within(c.required_bits, lb | ub))
+                        .then(|| covers(c, &toks, &[(&toks, &c.required)], None))
+                        .flatten();
                 let ways = Ways {
                     official: official.is_some(),
                     turned: turned.is_some(),
@@ -1535,13 +1523,9 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
                             .iter()
                             .filter_map(|m| resolver.cell_id(m.table, m.cell))
                             .collect();
-                        let cell = grids.get(pos.sheet).map(|g| g.cell_ref((pos.row, pos.col)));
-                        if let Some(cell) = cell.filter(|_| {
-                            grids
-                                .get(pos.sheet)
-                                .is_some_and(|g| holds_figure(g, (pos.row, pos.col)))
-                        }) {
-                            ambiguous.push((cell, ids));
+                        let at = (pos.row, pos.col);
+                        if let Some(g) = grids.get(pos.sheet).filter(|g| holds_figure(g, at)) {
+                            ambiguous.push((g.cell_ref(at), ids));
                         }
                         None
                     }
@@ -1656,14 +1640,11 @@ fn table_of(id: CellId) -> Table {
 
 /// Whether a position holds a figure other than 0 (a blank, a placeholder or 0 is no figure).
 fn holds_figure(g: &Grid, (r, c): (u32, u32)) -> bool {
-    match g.sheet.get(r, c) {
-        Some(Value::Number(x)) => *x != 0.0,
-        Some(Value::Text(t)) => match number::parse(t) {
-            Parsed::Number(x) => x != 0.0,
-            _ => false,
-        },
-        Some(_) => true,
-        None => false,
+    let v = g.sheet.get(r, c);
+    match figure(v) {
+        Copy::Number(x) => x != 0.0,
+        Copy::Blank => false,
+        Copy::Other => !matches!(v, Some(Value::Text(_))),
     }
 }
 
@@ -1693,7 +1674,12 @@ enum Copy {
 }
 
 fn copy_at(book: &Book, p: Pos) -> Copy {
-    match book.sheets.get(p.sheet).and_then(|s| s.get(p.row, p.col)) {
+    figure(book.sheets.get(p.sheet).and_then(|s| s.get(p.row, p.col)))
+}
+
+/// What a cell holds as a figure.
+fn figure(v: Option<&Value>) -> Copy {
+    match v {
         None => Copy::Blank,
         Some(Value::Number(x)) => Copy::Number(*x),
         Some(Value::Text(t)) => match number::parse(t) {
@@ -1743,11 +1729,7 @@ impl Report<'_> {
     }
 
     fn two_near(&mut self, sheet: usize, at: (u32, u32), a: TextId, b: TextId) {
-        let cell = self.cell_ref(Pos {
-            sheet,
-            row: at.0,
-            col: at.1,
-        });
+        let cell = self.cell_ref(Pos::at(sheet, at));
         let written = self.written(sheet, at);
         self.out.push(
             rules::READ_AMBIGUOUS.error(format!(
@@ -1809,11 +1791,7 @@ impl Report<'_> {
                     Some(a) => a.text.to_string(),
                     None => self.written(first.pos.sheet, d.at),
                 };
-                let cell = self.cell_ref(Pos {
-                    sheet: first.pos.sheet,
-                    row: d.at.0,
-                    col: d.at.1,
-                });
+                let cell = self.cell_ref(Pos::at(first.pos.sheet, d.at));
                 let official = self.cat.label(d.text);
                 if let (CellId::T3(r, _), Some(a)) = (id, alias) {
                     // “（六）其他处理” read as 3.其他: the group's other rows are absent, not missing.
@@ -1827,9 +1805,8 @@ impl Report<'_> {
                     list.push(cell);
                 }
             }
-            if let Some((row, col)) = first.label {
-                let sheet = first.pos.sheet;
-                self.labels.insert(id, Pos { sheet, row, col });
+            if let Some(label) = first.label {
+                self.labels.insert(id, Pos::at(first.pos.sheet, label));
             }
             chosen.insert(id, first.pos);
         }
@@ -1909,11 +1886,7 @@ impl Report<'_> {
                     .or_insert((*id, true, BTreeSet::new()));
                 line.1 &= *agree;
                 for h in hits {
-                    let label = h.label.map(|(row, col)| Pos {
-                        sheet: h.pos.sheet,
-                        row,
-                        col,
-                    });
+                    let label = h.label.map(|at| Pos::at(h.pos.sheet, at));
                     line.2.insert(label.unwrap_or(h.pos));
                 }
             }
@@ -2252,17 +2225,6 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
         }
     }
     out
-}
-
-/// The official label keys of the three tables and their aliases' keys, for tests of the
-/// catalogue: (official label, keys it may be written as).
-pub fn label_forms() -> Vec<(&'static str, Vec<String>)> {
-    let cat = catalogue();
-    cat.labels
-        .iter()
-        .zip(&cat.forms)
-        .map(|(l, f)| (*l, f.clone()))
-        .collect()
 }
 
 #[cfg(test)]
