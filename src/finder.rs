@@ -350,35 +350,32 @@ impl Catalogue {
                 .and_then(|(_, t)| holding.get(t))
                 .cloned()
                 .unwrap_or_default();
-            // The shortest prefix of the path that no other cell also has; the cells still alike
-            // narrow with every label added.
-            let mut required: Vec<TextId> = Vec::new();
-            let mut need = Bag::default();
-            let mut alike = start.clone();
-            for &(_, t) in path {
-                required.push(t);
-                need.add(t);
-                alike.retain(|&i| bags.get(i).is_some_and(|b| b[0].holds(need)));
-                if alike.len() <= 1 {
-                    break;
+            // The shortest prefix of the path that no other cell also has, its labels wherever
+            // they stand or by side; the cells still alike narrow with every label added.
+            let prefix = |by_side: bool| {
+                let mut out: [Vec<TextId>; 2] = [Vec::new(), Vec::new()];
+                let mut need = [Bag::default(); 2];
+                let mut alike = start.clone();
+                for &(side, t) in path {
+                    let side = if by_side { side } else { 0 };
+                    if let (Some(s), Some(n)) = (out.get_mut(side), need.get_mut(side)) {
+                        s.push(t);
+                        n.add(t);
+                    }
+                    alike.retain(|&i| {
+                        bags.get(i).is_some_and(|b| match by_side {
+                            true => b[1].holds(need[0]) && b[2].holds(need[1]),
+                            false => b[0].holds(need[0]),
+                        })
+                    });
+                    if alike.len() <= 1 {
+                        break;
+                    }
                 }
-            }
-            let mut sided: [Vec<TextId>; 2] = [Vec::new(), Vec::new()];
-            let mut need = [Bag::default(); 2];
-            let mut alike = start;
-            for &(side, t) in path {
-                if let (Some(s), Some(n)) = (sided.get_mut(side), need.get_mut(side)) {
-                    s.push(t);
-                    n.add(t);
-                }
-                alike.retain(|&i| {
-                    bags.get(i)
-                        .is_some_and(|b| b[1].holds(need[0]) && b[2].holds(need[1]))
-                });
-                if alike.len() <= 1 {
-                    break;
-                }
-            }
+                out
+            };
+            let [required, _] = prefix(false);
+            let sided = prefix(true);
             let allowed = path.iter().fold(table_wide, |a, &(_, t)| a | bit(t));
             let set = |v: &[TextId]| v.iter().fold(0u128, |a, &t| a | bit(t));
             out.push(CellCat {
@@ -1003,12 +1000,10 @@ impl<'a> Grid<'a> {
 
     /// A row of column numbers under the heads: labelled 甲/乙/栏次, or holding 1, 2, 3 … .
     fn helper_row(&self, r: u32) -> bool {
-        let labelled = self
-            .rows
-            .get(&r)
-            .and_then(|runs| runs.first())
-            .and_then(|run| self.last_key(run))
-            .is_some_and(is_helper_key);
+        let labelled = self.ends_in(
+            self.rows.get(&r).and_then(|runs| runs.first()),
+            &catalogue().helpers,
+        );
         let numbers: Vec<f64> = self
             .occ
             .range((r, 0)..(r.saturating_add(1), 0))
@@ -1027,9 +1022,13 @@ impl<'a> Grid<'a> {
 
     /// A helper column at c: its head above row r is 代码, 计量单位, 序号 ….
     fn helper_col(&self, c: u32, r: u32) -> bool {
-        self.head_above(r, c)
-            .and_then(|run| self.last_key(run))
-            .is_some_and(is_helper_key)
+        self.ends_in(self.head_above(r, c), &catalogue().helpers)
+    }
+
+    /// Whether a run's last text is one of `keys` (helper heads, total labels).
+    fn ends_in(&self, run: Option<&Run>, keys: &[String]) -> bool {
+        run.and_then(|run| self.last_key(run))
+            .is_some_and(|k| keys.iter().any(|h| h == k))
     }
 
     fn is_label(&self, at: (u32, u32)) -> bool {
@@ -1648,18 +1647,10 @@ fn holds_figure(g: &Grid, (r, c): (u32, u32)) -> bool {
     }
 }
 
-/// Whether a key is one of the helper heads (代码, 序号 …).
-fn is_helper_key(k: &str) -> bool {
-    catalogue().helpers.iter().any(|h| h == k)
-}
-
 /// Whether the nearest text above or to the left of a position is a helper head (代码, 序号 …).
 fn is_helper(g: &Grid, (r, c): (u32, u32)) -> bool {
-    let helper = |run: Option<&Run>| {
-        run.and_then(|run| g.last_key(run))
-            .is_some_and(is_helper_key)
-    };
-    helper(g.head_above(r, c)) || helper(g.head_left(r, c))
+    let helpers = &catalogue().helpers;
+    g.ends_in(g.head_above(r, c), helpers) || g.ends_in(g.head_left(r, c), helpers)
 }
 
 /// What a copy of a figure holds, for comparing copies.
@@ -2145,44 +2136,41 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
     let mut out = Vec::new();
     let chosen_at: BTreeSet<Pos> = chosen.values().copied().collect();
     for g in grids {
-        // Rows labelled 合计: each figure under a column of a table's figures.
+        let is_sum = |run: &Run| g.ends_in(Some(run), sum_keys);
+        // A figure at `at` on a total line: the total of the chosen figures that `part` accepts.
+        let mut add = |at: (u32, u32), run: &Run, part: &dyn Fn(&Pos) -> bool| {
+            if chosen_at.contains(&g.pos(at)) {
+                return;
+            }
+            let parts: Vec<CellId> = lines
+                .iter()
+                .filter(|(p, id)| {
+                    p.sheet == g.index && !id.is_total() && chosen.get(id) == Some(p) && part(p)
+                })
+                .map(|(_, id)| *id)
+                .collect();
+            if parts.len() >= 2 {
+                out.push(Sum {
+                    at: g.pos(at),
+                    label: g.last_key(run).unwrap_or_default().to_string(),
+                    parts,
+                });
+            }
+        };
+        // Rows labelled 合计: each figure under a column of a table's figures, back to the
+        // previous total line in that column.
         for (&r, runs) in &g.rows {
-            for run in runs {
-                let is_sum = g
-                    .last_key(run)
-                    .is_some_and(|k| sum_keys.iter().any(|s| s == k));
-                if !is_sum {
-                    continue;
-                }
+            for run in runs.iter().filter(|run| is_sum(run)) {
                 for (&(rr, c), o) in g.occ.range((r, run.end.saturating_add(1))..(r + 1, 0)) {
-                    if rr != r || *o != Occ::Value || chosen_at.contains(&g.pos((r, c))) {
-                        continue;
-                    }
-                    let parts: Vec<CellId> = lines
-                        .iter()
-                        .filter(|(p, id)| {
-                            p.sheet == g.index
-                                && p.col == c
+                    if rr == r && *o == Occ::Value {
+                        add((r, c), run, &|p| {
+                            p.col == c
                                 && p.row < r
-                                && !id.is_total()
-                                && chosen.get(id) == Some(p)
-                        })
-                        .filter(|(p, _)| {
-                            // Back to the previous total line in this column.
-                            !g.rows.range(p.row + 1..r).any(|(_, rs)| {
-                                rs.iter().any(|x| {
-                                    g.last_key(x)
-                                        .is_some_and(|k| sum_keys.iter().any(|s| s == k))
-                                })
-                            })
-                        })
-                        .map(|(_, id)| *id)
-                        .collect();
-                    if parts.len() >= 2 {
-                        out.push(Sum {
-                            at: g.pos((r, c)),
-                            label: g.last_key(run).unwrap_or_default().to_string(),
-                            parts,
+                                && !g
+                                    .rows
+                                    .range(p.row + 1..r)
+                                    .flat_map(|(_, rs)| rs)
+                                    .any(is_sum)
                         });
                     }
                 }
@@ -2190,35 +2178,10 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
         }
         // Columns labelled 合计: each figure right of a row of a table's figures.
         for (&c, runs) in &g.cols {
-            for run in runs {
-                let is_sum = g
-                    .last_key(run)
-                    .is_some_and(|k| sum_keys.iter().any(|s| s == k));
-                if !is_sum {
-                    continue;
-                }
+            for run in runs.iter().filter(|run| is_sum(run)) {
                 for r in run.end.saturating_add(1)..run.end.saturating_add(MAX_DEPTH) {
-                    if g.occ.get(&(r, c)) != Some(&Occ::Value) || chosen_at.contains(&g.pos((r, c)))
-                    {
-                        continue;
-                    }
-                    let parts: Vec<CellId> = lines
-                        .iter()
-                        .filter(|(p, id)| {
-                            p.sheet == g.index
-                                && p.row == r
-                                && p.col < c
-                                && !id.is_total()
-                                && chosen.get(id) == Some(p)
-                        })
-                        .map(|(_, id)| *id)
-                        .collect();
-                    if parts.len() >= 2 {
-                        out.push(Sum {
-                            at: g.pos((r, c)),
-                            label: g.last_key(run).unwrap_or_default().to_string(),
-                            parts,
-                        });
+                    if g.occ.get(&(r, c)) == Some(&Occ::Value) {
+                        add((r, c), run, &|p| p.row == r && p.col < c);
                     }
                 }
             }
