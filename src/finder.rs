@@ -135,7 +135,7 @@ struct CellCat {
     required_bits: u128,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct TableCat {
     /// Every label of the table.
     texts: u128,
@@ -144,6 +144,7 @@ struct TableCat {
     by_required: HashMap<TextId, Vec<usize>>,
 }
 
+#[derive(Default)]
 struct Catalogue {
     /// Official label keys by id.
     keys: Vec<String>,
@@ -188,20 +189,9 @@ fn bit(t: TextId) -> u128 {
 impl Catalogue {
     fn build() -> Catalogue {
         let mut cat = Catalogue {
-            keys: Vec::new(),
-            by_label: HashMap::default(),
-            labels: Vec::new(),
-            words: HashMap::default(),
-            by_first: HashMap::default(),
-            forms: Vec::new(),
-            tables: Vec::new(),
-            codes: HashMap::default(),
-            across: 0,
-            down: 0,
-            exact_only: 0,
-            near_meanings: Vec::new(),
             helpers: format::HELPER_HEADS.iter().map(|h| key(h)).collect(),
             sums: format::SUM_LABELS.iter().map(|h| key(h)).collect(),
+            ..Catalogue::default()
         };
         // Official labels of the three tables, as the layouts place them.
         let layouts = Table::ALL.map(Table::layout);
@@ -1947,39 +1937,37 @@ impl Report<'_> {
                 };
                 let col_lost =
                     |c: usize| (0..T3_ROWS.len()).all(|r| lost.contains(&CellId::T3(r, c)));
-                for (r, row) in T3_ROWS.iter().enumerate().filter(|(r, _)| row_lost(*r)) {
-                    if r == format::T3_RESULTS_TOTAL {
-                        self.out.push(
-                            rules::READ_TOTAL_MISSING
-                                .warning("表三没有“（七）总计”行，已按各项办理结果之和计算。"),
-                        );
-                    } else {
-                        self.out.push(
-                            rules::READ_ROW_MISSING
-                                .error(format!("表三缺少{}行。", row.describe()))
-                                .at(anchor.clone())
-                                .hint("请按年报格式补齐该行（没有的填 0）。"),
-                        );
-                    }
-                }
-                for (c, col) in format::T3_COLS
+                // Whole rows and columns: a lost total is computed (a warning), the others are
+                // errors.
+                let rows = T3_ROWS.iter().enumerate().filter(|(r, _)| row_lost(*r));
+                let rows = rows.map(|(r, row)| {
+                    (
+                        r == format::T3_RESULTS_TOTAL,
+                        "表三没有“（七）总计”行，已按各项办理结果之和计算。",
+                        &rules::READ_ROW_MISSING,
+                        format!("表三缺少{}行。", row.describe()),
+                        "请按年报格式补齐该行（没有的填 0）。",
+                    )
+                });
+                let cols = format::T3_COLS
                     .iter()
                     .enumerate()
-                    .filter(|(c, _)| col_lost(*c))
-                {
-                    if c == format::T3_TOTAL_COL {
-                        self.out.push(
-                            rules::READ_TOTAL_MISSING
-                                .warning("表三没有“总计”列，已按各类申请人之和计算。"),
-                        );
+                    .filter(|(c, _)| col_lost(*c));
+                let cols = cols.map(|(c, col)| {
+                    (
+                        c == format::T3_TOTAL_COL,
+                        "表三没有“总计”列，已按各类申请人之和计算。",
+                        &rules::READ_COLUMN_MISSING,
+                        format!("表三缺少「{}」列。", col.label),
+                        "请按年报格式补齐该列（没有的填 0）。",
+                    )
+                });
+                for (total, computed, rule, missing, hint) in rows.chain(cols) {
+                    self.out.push(if total {
+                        rules::READ_TOTAL_MISSING.warning(computed)
                     } else {
-                        self.out.push(
-                            rules::READ_COLUMN_MISSING
-                                .error(format!("表三缺少「{}」列。", col.label))
-                                .at(anchor.clone())
-                                .hint("请按年报格式补齐该列（没有的填 0）。"),
-                        );
-                    }
+                        rule.error(missing).at(anchor.clone()).hint(hint)
+                    });
                 }
                 let rest: Vec<CellId> = lost
                     .iter()
