@@ -324,15 +324,7 @@ impl Catalogue {
             })
             .collect();
         // The cells whose path holds a label, to start each search from.
-        let mut holding: HashMap<TextId, Vec<usize>> = HashMap::default();
-        for (i, (_, path)) in cells.iter().enumerate() {
-            for &(_, t) in path {
-                let list = holding.entry(t).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
+        let holding = holders(cells.iter().map(|(_, path)| path.iter().map(|&(_, t)| t)));
         let mut out = Vec::new();
         for (id, path) in &cells {
             let start = path
@@ -377,16 +369,10 @@ impl Catalogue {
                 required,
             });
         }
-        let mut by_required: HashMap<TextId, Vec<usize>> = HashMap::default();
-        for (i, c) in out.iter().enumerate() {
-            let mut seen = 0u128;
-            for &t in c.required.iter().chain(c.sided.iter().flatten()) {
-                if seen & bit(t) == 0 {
-                    by_required.entry(t).or_default().push(i);
-                    seen |= bit(t);
-                }
-            }
-        }
+        let by_required = holders(
+            out.iter()
+                .map(|c| c.required.iter().chain(c.sided.iter().flatten()).copied()),
+        );
         TableCat {
             texts,
             cells: out,
@@ -461,6 +447,22 @@ impl Catalogue {
 }
 
 use crate::label::is_numeral;
+
+/// For each label, the indices of the items (in order, each once) whose labels include it.
+fn holders(
+    items: impl Iterator<Item = impl Iterator<Item = TextId>>,
+) -> HashMap<TextId, Vec<usize>> {
+    let mut out: HashMap<TextId, Vec<usize>> = HashMap::default();
+    for (i, labels) in items.enumerate() {
+        for t in labels {
+            let list = out.entry(t).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    out
+}
 
 /// The numbering of a label as a code part: “三、本年度办理结果” → 三, “（三）不予公开” → (三),
 /// “1.属于国家秘密” → 1.
@@ -728,26 +730,23 @@ impl<'a> Grid<'a> {
             occ.clear();
         }
         spread_unmerged_heads(cat, &mut occ, &texts);
+        let values = || {
+            occ.iter()
+                .filter(|(_, o)| **o == Occ::Value)
+                .map(|(&at, _)| at)
+        };
         let mut g = Grid {
+            filled_rows: occ.keys().map(|at| at.0).collect(),
+            filled_cols: occ.keys().map(|at| at.1).collect(),
+            value_rows: values().map(|at| at.0).collect(),
+            value_cols: values().map(|at| at.1).collect(),
             sheet,
             index,
             occ,
             texts,
             rows: BTreeMap::new(),
             cols: BTreeMap::new(),
-            filled_rows: BTreeSet::new(),
-            filled_cols: BTreeSet::new(),
-            value_rows: BTreeSet::new(),
-            value_cols: BTreeSet::new(),
         };
-        for (&(r, c), o) in &g.occ {
-            g.filled_rows.insert(r);
-            g.filled_cols.insert(c);
-            if *o == Occ::Value {
-                g.value_rows.insert(r);
-                g.value_cols.insert(c);
-            }
-        }
         // Runs of every row and column that shows any text.
         let mut cells: Vec<((u32, u32), Occ)> = g.occ.iter().map(|(&at, &o)| (at, o)).collect();
         g.rows = g.lines(cat, &cells, true);
@@ -1570,10 +1569,9 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
     }
     for (table, cells) in mismatched {
         let name = Table::ALL.get(table).map_or("", |t| t.name());
-        let (first, words) = cells
-            .first()
-            .cloned()
-            .unwrap_or((CellRef::new("", 0, 0), String::new()));
+        let Some((first, words)) = cells.first() else {
+            continue;
+        };
         report.out.push(
             rules::READ_AMBIGUOUS.error(format!(
                     "{name}中有 {} 个数字不属于年报格式中的任何一项，例如 {first}：{words}不是同一项目的行和列。",
