@@ -247,15 +247,6 @@ impl Catalogue {
             let t = cat.table_cat(layout);
             cat.tables.push(t);
         }
-        cat.near_meanings = (0..cat.labels.len())
-            .filter_map(|i| TextId::try_from(i).ok())
-            .map(|text| {
-                [Meaning {
-                    text,
-                    how: How::Near,
-                }]
-            })
-            .collect();
         cat
     }
 
@@ -269,6 +260,10 @@ impl Catalogue {
             text: id,
             how: How::Exact,
         });
+        self.near_meanings.push([Meaning {
+            text: id,
+            how: How::Near,
+        }]);
         self.forms.push(vec![k.clone()]);
         self.by_label.insert(label, id);
         self.keys.push(k);
@@ -283,13 +278,10 @@ impl Catalogue {
     /// The table's cells with their official paths: the official layout read by the same runs
     /// the finder reads a sheet with.
     fn table_cat(&self, layout: &crate::layout::Layout) -> TableCat {
-        let mut texts = 0u128;
+        let texts = (layout.cells.iter())
+            .filter_map(|p| self.id(p.content.text()?))
+            .fold(0u128, |a, t| a | bit(t));
         let mut on_paths = 0u128;
-        for p in &layout.cells {
-            if let Some(label) = p.content.text() {
-                texts |= self.id(label).map_or(0, bit);
-            }
-        }
         // Each data cell's labels, inner first, alternating sides: (side, label).
         let mut cells: Vec<(CellId, Vec<(usize, TextId)>)> = Vec::new();
         for (id, left, up) in layout.paths() {
@@ -420,8 +412,8 @@ impl Catalogue {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for (i, forms) in self.forms.iter().enumerate() {
-            if TextId::try_from(i).is_ok_and(|t| self.exact_only & bit(t) != 0) {
+        for (t, forms) in (0..=TextId::MAX).zip(&self.forms) {
+            if self.exact_only & bit(t) != 0 {
                 continue;
             }
             let best = forms
@@ -434,9 +426,7 @@ impl Catalogue {
                         .filter(|&d| d <= limit)
                 })
                 .min();
-            if let (Some(d), Ok(t)) = (best, TextId::try_from(i)) {
-                out.push((t, d));
-            }
+            out.extend(best.map(|d| (t, d)));
         }
         out
     }
@@ -1597,23 +1587,19 @@ fn settle<'a>(
     settled: &HashMap<(u32, u32), TextId>,
     cat: &'a Catalogue,
 ) -> Option<Vec<Tok<'a>>> {
-    let toks = toks?;
-    Some(
-        toks.iter()
-            .map(|t| match (t.unknown.as_ref(), settled.get(&t.at)) {
-                (Some(_), Some(&text)) => Tok {
-                    meanings: cat
-                        .near_meanings
-                        .get(usize::from(text))
-                        .map_or(&[][..], |m| &m[..]),
-                    unknown: None,
-                    bits: bit(text),
-                    ..t.clone()
-                },
-                _ => t.clone(),
-            })
-            .collect(),
-    )
+    let settle = |t: &Tok<'a>| match (t.unknown.as_ref(), settled.get(&t.at)) {
+        (Some(_), Some(&text)) => Tok {
+            meanings: cat
+                .near_meanings
+                .get(usize::from(text))
+                .map_or(&[][..], |m| &m[..]),
+            unknown: None,
+            bits: bit(text),
+            ..t.clone()
+        },
+        _ => t.clone(),
+    };
+    toks.map(|toks| toks.iter().map(settle).collect())
 }
 
 /// The table a figure belongs to.
@@ -1766,10 +1752,10 @@ impl Report<'_> {
                 // The alias as the catalogue spells it (a cell may hold a whole path); a near
                 // miss as the cell holds it.
                 let alias = d.alias.and_then(|a| format::ALIASES.get(usize::from(a)));
-                let written = match alias {
-                    Some(a) => a.text.to_string(),
-                    None => self.written(first.pos.sheet, d.at),
-                };
+                let written = alias.map_or_else(
+                    || self.written(first.pos.sheet, d.at),
+                    |a| a.text.to_string(),
+                );
                 let cell = self.cell_ref(Pos::at(first.pos.sheet, d.at));
                 let official = self.cat.label(d.text);
                 if let (CellId::T3(r, _), Some(a)) = (id, alias) {
@@ -1791,10 +1777,9 @@ impl Report<'_> {
         }
         self.duplicates(&dups, &found_in);
         for ((official, alias, written), cells) in devs {
-            let why = match alias.and_then(|a| format::ALIASES.get(usize::from(a))) {
-                Some(a) => a.note.to_string(),
-                None => "与年报格式相差一两个字".to_string(),
-            };
+            let why = alias
+                .and_then(|a| format::ALIASES.get(usize::from(a)))
+                .map_or("与年报格式相差一两个字", |a| a.note);
             self.out.push(
                 rules::READ_DEVIATION
                     .warning(format!(
@@ -2084,13 +2069,9 @@ fn row_name(id: CellId) -> String {
 
 /// What a table needs, in words, for the message when it is not found.
 fn needs(table: Table) -> String {
-    let quoted = |labels: Vec<&str>| -> String {
-        labels
-            .iter()
-            .map(|l| format!("“{l}”"))
-            .collect::<Vec<_>>()
-            .join("")
-    };
+    fn quoted<'l>(labels: impl Iterator<Item = &'l str>) -> String {
+        labels.map(|l| format!("“{l}”")).collect()
+    }
     match table {
         Table::T2 => format!(
             "需要有{}行及其表头",
@@ -2098,18 +2079,17 @@ fn needs(table: Table) -> String {
                 format::T2_BLOCKS
                     .iter()
                     .flat_map(|b| b.rows.iter().map(|r| r.label))
-                    .collect()
             )
         ),
         Table::T3 => format!(
             "需要有“{}”等行，以及{}列",
             format::T3_ROWS[format::T3_NEW].label(),
-            quoted(format::T3_COLS.iter().map(|c| c.label).collect())
+            quoted(format::T3_COLS.iter().map(|c| c.label))
         ),
         Table::T4 => format!(
             "需要有{}表头，及其下的{}列",
-            quoted(format::T4_GROUPS.iter().map(|(g, _)| g.label).collect()),
-            quoted(format::T4_RESULTS.iter().map(|r| r.label).collect())
+            quoted(format::T4_GROUPS.iter().map(|(g, _)| g.label)),
+            quoted(format::T4_RESULTS.iter().map(|r| r.label))
         ),
     }
 }
