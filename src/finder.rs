@@ -42,6 +42,13 @@ pub struct Pos {
     pub col: u32,
 }
 
+impl Pos {
+    /// A position (row, col) of a sheet.
+    fn at(sheet: usize, (row, col): (u32, u32)) -> Pos {
+        Pos { sheet, row, col }
+    }
+}
+
 /// Most cells a message names.
 const MAX_NAMED: usize = 20;
 /// A merged range larger than this many cells is not spread over the cells it covers (a table's
@@ -73,6 +80,15 @@ enum How {
     /// A text within the fuzzy limit of one label, as another position of its row or column
     /// settled it (where two misspelt labels cross, neither settles the other).
     Near,
+}
+
+impl How {
+    fn alias(self) -> Option<u16> {
+        match self {
+            How::Alias(a) => Some(a),
+            _ => None,
+        }
+    }
 }
 
 /// One thing a written label can mean.
@@ -119,7 +135,7 @@ struct CellCat {
     required_bits: u128,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct TableCat {
     /// Every label of the table.
     texts: u128,
@@ -128,6 +144,7 @@ struct TableCat {
     by_required: HashMap<TextId, Vec<usize>>,
 }
 
+#[derive(Default)]
 struct Catalogue {
     /// Official label keys by id.
     keys: Vec<String>,
@@ -172,20 +189,9 @@ fn bit(t: TextId) -> u128 {
 impl Catalogue {
     fn build() -> Catalogue {
         let mut cat = Catalogue {
-            keys: Vec::new(),
-            by_label: HashMap::default(),
-            labels: Vec::new(),
-            words: HashMap::default(),
-            by_first: HashMap::default(),
-            forms: Vec::new(),
-            tables: Vec::new(),
-            codes: HashMap::default(),
-            across: 0,
-            down: 0,
-            exact_only: 0,
-            near_meanings: Vec::new(),
             helpers: format::HELPER_HEADS.iter().map(|h| key(h)).collect(),
             sums: format::SUM_LABELS.iter().map(|h| key(h)).collect(),
+            ..Catalogue::default()
         };
         // Official labels of the three tables, as the layouts place them.
         let layouts = Table::ALL.map(Table::layout);
@@ -241,15 +247,6 @@ impl Catalogue {
             let t = cat.table_cat(layout);
             cat.tables.push(t);
         }
-        cat.near_meanings = (0..cat.labels.len())
-            .filter_map(|i| TextId::try_from(i).ok())
-            .map(|text| {
-                [Meaning {
-                    text,
-                    how: How::Near,
-                }]
-            })
-            .collect();
         cat
     }
 
@@ -263,6 +260,10 @@ impl Catalogue {
             text: id,
             how: How::Exact,
         });
+        self.near_meanings.push([Meaning {
+            text: id,
+            how: How::Near,
+        }]);
         self.forms.push(vec![k.clone()]);
         self.by_label.insert(label, id);
         self.keys.push(k);
@@ -277,13 +278,10 @@ impl Catalogue {
     /// The table's cells with their official paths: the official layout read by the same runs
     /// the finder reads a sheet with.
     fn table_cat(&self, layout: &crate::layout::Layout) -> TableCat {
-        let mut texts = 0u128;
+        let texts = (layout.cells.iter())
+            .filter_map(|p| self.id(p.content.text()?))
+            .fold(0u128, |a, t| a | bit(t));
         let mut on_paths = 0u128;
-        for p in &layout.cells {
-            if let Some(label) = p.content.text() {
-                texts |= self.id(label).map_or(0, bit);
-            }
-        }
         // Each data cell's labels, inner first, alternating sides: (side, label).
         let mut cells: Vec<(CellId, Vec<(usize, TextId)>)> = Vec::new();
         for (id, left, up) in layout.paths() {
@@ -318,15 +316,7 @@ impl Catalogue {
             })
             .collect();
         // The cells whose path holds a label, to start each search from.
-        let mut holding: HashMap<TextId, Vec<usize>> = HashMap::default();
-        for (i, (_, path)) in cells.iter().enumerate() {
-            for &(_, t) in path {
-                let list = holding.entry(t).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
+        let holding = holders(cells.iter().map(|(_, path)| path.iter().map(|&(_, t)| t)));
         let mut out = Vec::new();
         for (id, path) in &cells {
             let start = path
@@ -334,35 +324,32 @@ impl Catalogue {
                 .and_then(|(_, t)| holding.get(t))
                 .cloned()
                 .unwrap_or_default();
-            // The shortest prefix of the path that no other cell also has; the cells still alike
-            // narrow with every label added.
-            let mut required: Vec<TextId> = Vec::new();
-            let mut need = Bag::default();
-            let mut alike = start.clone();
-            for &(_, t) in path {
-                required.push(t);
-                need.add(t);
-                alike.retain(|&i| bags.get(i).is_some_and(|b| b[0].holds(need)));
-                if alike.len() <= 1 {
-                    break;
+            // The shortest prefix of the path that no other cell also has, its labels wherever
+            // they stand or by side; the cells still alike narrow with every label added.
+            let prefix = |by_side: bool| {
+                let mut out: [Vec<TextId>; 2] = [Vec::new(), Vec::new()];
+                let mut need = [Bag::default(); 2];
+                let mut alike = start.clone();
+                for &(side, t) in path {
+                    let side = if by_side { side } else { 0 };
+                    if let (Some(s), Some(n)) = (out.get_mut(side), need.get_mut(side)) {
+                        s.push(t);
+                        n.add(t);
+                    }
+                    alike.retain(|&i| {
+                        bags.get(i).is_some_and(|b| match by_side {
+                            true => b[1].holds(need[0]) && b[2].holds(need[1]),
+                            false => b[0].holds(need[0]),
+                        })
+                    });
+                    if alike.len() <= 1 {
+                        break;
+                    }
                 }
-            }
-            let mut sided: [Vec<TextId>; 2] = [Vec::new(), Vec::new()];
-            let mut need = [Bag::default(); 2];
-            let mut alike = start;
-            for &(side, t) in path {
-                if let (Some(s), Some(n)) = (sided.get_mut(side), need.get_mut(side)) {
-                    s.push(t);
-                    n.add(t);
-                }
-                alike.retain(|&i| {
-                    bags.get(i)
-                        .is_some_and(|b| b[1].holds(need[0]) && b[2].holds(need[1]))
-                });
-                if alike.len() <= 1 {
-                    break;
-                }
-            }
+                out
+            };
+            let [required, _] = prefix(false);
+            let sided = prefix(true);
             let allowed = path.iter().fold(table_wide, |a, &(_, t)| a | bit(t));
             let set = |v: &[TextId]| v.iter().fold(0u128, |a, &t| a | bit(t));
             out.push(CellCat {
@@ -374,16 +361,10 @@ impl Catalogue {
                 required,
             });
         }
-        let mut by_required: HashMap<TextId, Vec<usize>> = HashMap::default();
-        for (i, c) in out.iter().enumerate() {
-            let mut seen = 0u128;
-            for &t in c.required.iter().chain(c.sided.iter().flatten()) {
-                if seen & bit(t) == 0 {
-                    by_required.entry(t).or_default().push(i);
-                    seen |= bit(t);
-                }
-            }
-        }
+        let by_required = holders(
+            out.iter()
+                .map(|c| c.required.iter().chain(c.sided.iter().flatten()).copied()),
+        );
         TableCat {
             texts,
             cells: out,
@@ -431,8 +412,8 @@ impl Catalogue {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for (i, forms) in self.forms.iter().enumerate() {
-            if TextId::try_from(i).is_ok_and(|t| self.exact_only & bit(t) != 0) {
+        for (t, forms) in (0..=TextId::MAX).zip(&self.forms) {
+            if self.exact_only & bit(t) != 0 {
                 continue;
             }
             let best = forms
@@ -445,9 +426,7 @@ impl Catalogue {
                         .filter(|&d| d <= limit)
                 })
                 .min();
-            if let (Some(d), Ok(t)) = (best, TextId::try_from(i)) {
-                out.push((t, d));
-            }
+            out.extend(best.map(|d| (t, d)));
         }
         out
     }
@@ -458,6 +437,22 @@ impl Catalogue {
 }
 
 use crate::label::is_numeral;
+
+/// For each label, the indices of the items (in order, each once) whose labels include it.
+fn holders(
+    items: impl Iterator<Item = impl Iterator<Item = TextId>>,
+) -> HashMap<TextId, Vec<usize>> {
+    let mut out: HashMap<TextId, Vec<usize>> = HashMap::default();
+    for (i, labels) in items.enumerate() {
+        for t in labels {
+            let list = out.entry(t).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    out
+}
 
 /// The numbering of a label as a code part: “三、本年度办理结果” → 三, “（三）不予公开” → (三),
 /// “1.属于国家秘密” → 1.
@@ -496,56 +491,73 @@ fn as_code(t: &str) -> Option<String> {
 fn spread_unmerged_heads(cat: &Catalogue, occ: &mut BTreeMap<(u32, u32), Occ>, texts: &[TextCell]) {
     // Only labels that span in the official layout: a row label must not spread over the blank
     // figures after it.
-    let spans = |o: &Occ, set: u128| match o {
-        Occ::Text(i) => texts.get(*i).is_some_and(|t| {
-            t.labels
-                .iter()
-                .copied()
-                .flatten()
-                .any(|m| set & bit(m.text) != 0)
-        }),
-        _ => false,
-    };
-    let texty = |occ: &BTreeMap<(u32, u32), Occ>, at: (u32, u32)| match occ.get(&at) {
-        Some(Occ::Text(_)) => true,
-        Some(Occ::Covered(r, c)) => matches!(occ.get(&(*r, *c)), Some(Occ::Text(_))),
-        _ => false,
-    };
-    // Heads across, lowest row first (a group's heads spread before the group over them).
-    let mut heads: Vec<(u32, u32)> = occ
+    let spanning = cat.across | cat.down;
+    let mut starts: Vec<(u32, u32)> = occ
         .iter()
-        .filter(|(_, o)| spans(o, cat.across | cat.down))
+        .filter(|(_, o)| match o {
+            Occ::Text(i) => texts.get(*i).is_some_and(|t| {
+                t.labels
+                    .iter()
+                    .copied()
+                    .flatten()
+                    .any(|m| spanning & bit(m.text) != 0)
+            }),
+            _ => false,
+        })
         .map(|(&at, _)| at)
         .collect();
-    heads.sort_by_key(|&(r, c)| (std::cmp::Reverse(r), c));
-    for (r, c) in heads {
-        let below = r.saturating_add(1);
-        if !texty(occ, (below, c)) {
-            continue;
-        }
-        let mut j = c.saturating_add(1);
-        while !occ.contains_key(&(r, j)) && texty(occ, (below, j)) {
-            occ.insert((r, j), Occ::Covered(r, c));
-            j = j.saturating_add(1);
+    let texty = |occ: &BTreeMap<(u32, u32), Occ>, at: (u32, u32)| {
+        occ.get(&at).is_some_and(|&o| text_at(occ, o).is_some())
+    };
+    // Heads across, lowest row first (a group's heads spread before the group over them); then
+    // row labels down, rightmost column first. Spreading adds only covered cells, so `starts`
+    // holds for both.
+    for across in [true, false] {
+        starts.sort_by_key(|&at| {
+            let (line, place) = oriented(at, across);
+            (std::cmp::Reverse(line), place)
+        });
+        for &(r, c) in &starts {
+            if !texty(occ, step((r, c), !across)) {
+                continue;
+            }
+            let mut at = step((r, c), across);
+            while !occ.contains_key(&at) && texty(occ, step(at, !across)) {
+                occ.insert(at, Occ::Covered(r, c));
+                at = step(at, across);
+            }
         }
     }
-    // Row labels down, rightmost column first.
-    let mut labels: Vec<(u32, u32)> = occ
-        .iter()
-        .filter(|(_, o)| spans(o, cat.across | cat.down))
-        .map(|(&at, _)| at)
-        .collect();
-    labels.sort_by_key(|&(r, c)| (std::cmp::Reverse(c), r));
-    for (r, c) in labels {
-        let right = c.saturating_add(1);
-        if !texty(occ, (r, right)) {
-            continue;
-        }
-        let mut i = r.saturating_add(1);
-        while !occ.contains_key(&(i, c)) && texty(occ, (i, right)) {
-            occ.insert((i, c), Occ::Covered(r, c));
-            i = i.saturating_add(1);
-        }
+}
+
+/// A position as (line, place along the line): (row, column) across a row, (column, row) down a
+/// column; the same function turns it back.
+fn oriented((r, c): (u32, u32), across: bool) -> (u32, u32) {
+    if across {
+        (r, c)
+    } else {
+        (c, r)
+    }
+}
+
+/// The next position across a row, or down a column.
+fn step((r, c): (u32, u32), across: bool) -> (u32, u32) {
+    if across {
+        (r, c.saturating_add(1))
+    } else {
+        (r.saturating_add(1), c)
+    }
+}
+
+/// The text cell shown at an occupied position (through a merge), if any.
+fn text_at(occ: &BTreeMap<(u32, u32), Occ>, o: Occ) -> Option<usize> {
+    match o {
+        Occ::Text(i) => Some(i),
+        Occ::Covered(r, c) => match occ.get(&(r, c)) {
+            Some(Occ::Text(i)) => Some(*i),
+            _ => None,
+        },
+        Occ::Value => None,
     }
 }
 
@@ -657,12 +669,7 @@ impl<'a> Grid<'a> {
         for (&at, v) in &sheet.cells {
             let o = match v {
                 Value::Text(t) if number::parse(t) == Parsed::NotANumber => {
-                    let (row, col) = at;
-                    let known = keys(Pos {
-                        sheet: index,
-                        row,
-                        col,
-                    });
+                    let known = keys(Pos::at(index, at));
                     let k = known.map_or_else(|| key(t).into(), std::borrow::Cow::Borrowed);
                     let labels = cat.tokenize(&k).unwrap_or_default();
                     texts.push(TextCell { at, key: k, labels });
@@ -713,70 +720,55 @@ impl<'a> Grid<'a> {
             occ.clear();
         }
         spread_unmerged_heads(cat, &mut occ, &texts);
+        let values = || {
+            occ.iter()
+                .filter(|(_, o)| **o == Occ::Value)
+                .map(|(&at, _)| at)
+        };
         let mut g = Grid {
+            filled_rows: occ.keys().map(|at| at.0).collect(),
+            filled_cols: occ.keys().map(|at| at.1).collect(),
+            value_rows: values().map(|at| at.0).collect(),
+            value_cols: values().map(|at| at.1).collect(),
             sheet,
             index,
             occ,
             texts,
             rows: BTreeMap::new(),
             cols: BTreeMap::new(),
-            filled_rows: BTreeSet::new(),
-            filled_cols: BTreeSet::new(),
-            value_rows: BTreeSet::new(),
-            value_cols: BTreeSet::new(),
         };
-        for (&(r, c), o) in &g.occ {
-            g.filled_rows.insert(r);
-            g.filled_cols.insert(c);
-            if *o == Occ::Value {
-                g.value_rows.insert(r);
-                g.value_cols.insert(c);
-            }
-        }
         // Runs of every row and column that shows any text.
         let mut cells: Vec<((u32, u32), Occ)> = g.occ.iter().map(|(&at, &o)| (at, o)).collect();
-        let mut rows = BTreeMap::new();
-        for line in cells.chunk_by(|a, b| a.0 .0 == b.0 .0) {
-            if let Some(((r, _), _)) = line.first() {
-                let runs = g.runs(
-                    cat,
-                    &mut line.iter().map(|&((_, c), o)| (c, o)),
-                    &g.value_cols,
-                );
-                if !runs.is_empty() {
-                    rows.insert(*r, runs);
-                }
-            }
-        }
+        g.rows = g.lines(cat, &cells, true);
         cells.sort_unstable_by_key(|&((r, c), _)| (c, r));
-        let mut cols = BTreeMap::new();
-        for line in cells.chunk_by(|a, b| a.0 .1 == b.0 .1) {
-            if let Some(((_, c), _)) = line.first() {
-                let runs = g.runs(
-                    cat,
-                    &mut line.iter().map(|&((r, _), o)| (r, o)),
-                    &g.value_rows,
-                );
-                if !runs.is_empty() {
-                    cols.insert(*c, runs);
-                }
-            }
-        }
-        g.rows = rows;
-        g.cols = cols;
+        g.cols = g.lines(cat, &cells, false);
         g
     }
 
-    /// The text cell shown at an occupied position (through a merge), if any.
-    fn text_at(&self, o: Occ) -> Option<usize> {
-        match o {
-            Occ::Text(i) => Some(i),
-            Occ::Covered(r, c) => match self.occ.get(&(r, c)) {
-                Some(Occ::Text(i)) => Some(*i),
-                _ => None,
-            },
-            Occ::Value => None,
+    /// The runs of each row (`across`) or column, from `cells` in the order of those lines.
+    fn lines(
+        &self,
+        cat: &'a Catalogue,
+        cells: &[((u32, u32), Occ)],
+        across: bool,
+    ) -> BTreeMap<u32, Vec<Run<'a>>> {
+        // Figures in a column (row) tell where a row's (column's) labels end.
+        let data = if across {
+            &self.value_cols
+        } else {
+            &self.value_rows
+        };
+        let mut out = BTreeMap::new();
+        for line in cells.chunk_by(|a, b| oriented(a.0, across).0 == oriented(b.0, across).0) {
+            if let Some(&(at, _)) = line.first() {
+                let mut places = line.iter().map(|&(at, o)| (oriented(at, across).1, o));
+                let runs = self.runs(cat, &mut places, data);
+                if !runs.is_empty() {
+                    out.insert(oriented(at, across).0, runs);
+                }
+            }
         }
+        out
     }
 
     /// Splits one line (a row or a column, in order) into runs of text cells.
@@ -804,7 +796,7 @@ impl<'a> Grid<'a> {
             if span.is_some_and(|(_, end)| end.saturating_add(1) != at) {
                 flush(&mut cells, &mut span, &mut out);
             }
-            match self.text_at(o) {
+            match text_at(&self.occ, o) {
                 Some(i) => {
                     if cells.last().map(|&(_, j)| j) != Some(i) {
                         cells.push((at, i));
@@ -840,16 +832,17 @@ impl<'a> Grid<'a> {
                 continue;
             };
             run.last = Some(ti);
+            let push = |toks: &mut Vec<Tok<'a>>, labels: &[&'a [Meaning]]| {
+                toks.extend(labels.iter().map(|&m| Tok {
+                    at: tc.at,
+                    pos,
+                    meanings: m,
+                    unknown: None,
+                    bits: m.iter().fold(0, |a, x| a | bit(x.text)),
+                }))
+            };
             if !tc.labels.is_empty() {
-                for &m in &tc.labels {
-                    run.toks.push(Tok {
-                        at: tc.at,
-                        pos,
-                        meanings: m,
-                        unknown: None,
-                        bits: m.iter().fold(0, |a, x| a | bit(x.text)),
-                    });
-                }
+                push(&mut run.toks, &tc.labels);
                 i += 1;
                 continue;
             }
@@ -869,15 +862,7 @@ impl<'a> Grid<'a> {
             }
             match found {
                 Some(labels) => {
-                    for m in labels {
-                        run.toks.push(Tok {
-                            at: tc.at,
-                            pos,
-                            bits: m.iter().fold(0, |a, x| a | bit(x.text)),
-                            meanings: m,
-                            unknown: None,
-                        });
-                    }
+                    push(&mut run.toks, &labels);
                     for &(_, tj) in cells.iter().skip(i + 1).take(used - 1) {
                         run.last = Some(tj);
                     }
@@ -994,21 +979,15 @@ impl<'a> Grid<'a> {
 
     /// A row of column numbers under the heads: labelled 甲/乙/栏次, or holding 1, 2, 3 … .
     fn helper_row(&self, r: u32) -> bool {
-        let labelled = self
-            .rows
-            .get(&r)
-            .and_then(|runs| runs.first())
-            .and_then(|run| self.last_key(run))
-            .is_some_and(is_helper_key);
+        let labelled = self.ends_in(
+            self.rows.get(&r).and_then(|runs| runs.first()),
+            &catalogue().helpers,
+        );
         let numbers: Vec<f64> = self
             .occ
             .range((r, 0)..(r.saturating_add(1), 0))
-            .filter_map(|(&(_, c), _)| match self.sheet.get(r, c) {
-                Some(Value::Number(x)) => Some(*x),
-                Some(Value::Text(t)) => match number::parse(t) {
-                    Parsed::Number(x) => Some(x),
-                    _ => None,
-                },
+            .filter_map(|(&(_, c), _)| match figure(self.sheet.get(r, c)) {
+                Copy::Number(x) => Some(x),
                 _ => None,
             })
             .collect();
@@ -1022,9 +1001,13 @@ impl<'a> Grid<'a> {
 
     /// A helper column at c: its head above row r is 代码, 计量单位, 序号 ….
     fn helper_col(&self, c: u32, r: u32) -> bool {
-        self.head_above(r, c)
-            .and_then(|run| self.last_key(run))
-            .is_some_and(is_helper_key)
+        self.ends_in(self.head_above(r, c), &catalogue().helpers)
+    }
+
+    /// Whether a run's last text is one of `keys` (helper heads, total labels).
+    fn ends_in(&self, run: Option<&Run>, keys: &[String]) -> bool {
+        run.and_then(|run| self.last_key(run))
+            .is_some_and(|k| keys.iter().any(|h| h == k))
     }
 
     fn is_label(&self, at: (u32, u32)) -> bool {
@@ -1043,12 +1026,8 @@ impl<'a> Grid<'a> {
         CellRef::new(&self.sheet.name, r, c)
     }
 
-    fn pos(&self, (row, col): (u32, u32)) -> Pos {
-        Pos {
-            sheet: self.index,
-            row,
-            col,
-        }
+    fn pos(&self, at: (u32, u32)) -> Pos {
+        Pos::at(self.index, at)
     }
 }
 
@@ -1173,20 +1152,14 @@ fn covers(
                 })
                 .min_by_key(|x| x.0);
             match best {
-                Some((_, i, how, at)) => {
+                Some((rank, i, how, at)) => {
                     used |= 1 << i;
-                    match how {
-                        How::Alias(a) => devs.push(Deviation {
+                    if rank > 0 {
+                        devs.push(Deviation {
                             text: need,
-                            alias: Some(a),
+                            alias: how.alias(),
                             at,
-                        }),
-                        How::Near => devs.push(Deviation {
-                            text: need,
-                            alias: None,
-                            at,
-                        }),
-                        How::Exact | How::Code => {}
+                        });
                     }
                 }
                 None => match extra {
@@ -1209,9 +1182,11 @@ fn covers(
             .meanings
             .iter()
             .any(|m| !matches!(m.how, How::Alias(_)) && c.allowed & bit(m.text) != 0);
-        let alias = t.meanings.iter().find_map(|m| match m.how {
-            How::Alias(a) if c.allowed & bit(m.text) != 0 => Some((a, m.text)),
-            _ => None,
+        let alias = t.meanings.iter().find_map(|m| {
+            m.how
+                .alias()
+                .filter(|_| c.allowed & bit(m.text) != 0)
+                .map(|a| (a, m.text))
         });
         if let (false, Some((a, text))) = (exact, alias) {
             let d = Deviation {
@@ -1267,23 +1242,19 @@ impl Resolver<'_> {
                 let Some(c) = tc.cells.get(ci) else { continue };
                 let [rows, heads] = [c.sided[0].as_slice(), c.sided[1].as_slice()];
                 let [rb, hb] = c.sided_bits;
-                let none = || None;
-                let official = if within(rb, lb) && within(hb, ub) {
-                    covers(c, &toks, &[(&l, rows), (&u, heads)], None)
-                } else {
-                    none()
+                // The labels of one side of the cell to the left, of the other above.
+                let sided = |(lb_need, left): (u128, &[TextId]),
+                             (ub_need, up): (u128, &[TextId])| {
+                    (within(lb_need, lb) && within(ub_need, ub))
+                        .then(|| covers(c, &toks, &[(&l, left), (&u, up)], None))
+                        .flatten()
                 };
-                let turned = if within(hb, lb) && within(rb, ub) {
-                    covers(c, &toks, &[(&l, heads), (&u, rows)], None)
-                } else {
-                    none()
-                };
+                let official = sided((rb, rows), (hb, heads));
+                let turned = sided((hb, heads), (rb, rows));
                 let anyhow =
-                    if official.is_none() && turned.is_none() && within(c.required_bits, lb | ub) {
-                        covers(c, &toks, &[(&toks, &c.required)], None)
-                    } else {
-                        none()
-                    };
+                    (official.is_none() && turned.is_none() && within(c.required_bits, lb | ub))
+                        .then(|| covers(c, &toks, &[(&toks, &c.required)], None))
+                        .flatten();
                 let ways = Ways {
                     official: official.is_some(),
                     turned: turned.is_some(),
@@ -1530,13 +1501,9 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
                             .iter()
                             .filter_map(|m| resolver.cell_id(m.table, m.cell))
                             .collect();
-                        let cell = grids.get(pos.sheet).map(|g| g.cell_ref((pos.row, pos.col)));
-                        if let Some(cell) = cell.filter(|_| {
-                            grids
-                                .get(pos.sheet)
-                                .is_some_and(|g| holds_figure(g, (pos.row, pos.col)))
-                        }) {
-                            ambiguous.push((cell, ids));
+                        let at = (pos.row, pos.col);
+                        if let Some(g) = grids.get(pos.sheet).filter(|g| holds_figure(g, at)) {
+                            ambiguous.push((g.cell_ref(at), ids));
                         }
                         None
                     }
@@ -1592,10 +1559,9 @@ pub fn find<'k>(book: &'k Book, keys: &dyn Fn(Pos) -> Option<&'k str>) -> Found 
     }
     for (table, cells) in mismatched {
         let name = Table::ALL.get(table).map_or("", |t| t.name());
-        let (first, words) = cells
-            .first()
-            .cloned()
-            .unwrap_or((CellRef::new("", 0, 0), String::new()));
+        let Some((first, words)) = cells.first() else {
+            continue;
+        };
         report.out.push(
             rules::READ_AMBIGUOUS.error(format!(
                     "{name}中有 {} 个数字不属于年报格式中的任何一项，例如 {first}：{words}不是同一项目的行和列。",
@@ -1621,23 +1587,19 @@ fn settle<'a>(
     settled: &HashMap<(u32, u32), TextId>,
     cat: &'a Catalogue,
 ) -> Option<Vec<Tok<'a>>> {
-    let toks = toks?;
-    Some(
-        toks.iter()
-            .map(|t| match (t.unknown.as_ref(), settled.get(&t.at)) {
-                (Some(_), Some(&text)) => Tok {
-                    meanings: cat
-                        .near_meanings
-                        .get(usize::from(text))
-                        .map_or(&[][..], |m| &m[..]),
-                    unknown: None,
-                    bits: bit(text),
-                    ..t.clone()
-                },
-                _ => t.clone(),
-            })
-            .collect(),
-    )
+    let settle = |t: &Tok<'a>| match (t.unknown.as_ref(), settled.get(&t.at)) {
+        (Some(_), Some(&text)) => Tok {
+            meanings: cat
+                .near_meanings
+                .get(usize::from(text))
+                .map_or(&[][..], |m| &m[..]),
+            unknown: None,
+            bits: bit(text),
+            ..t.clone()
+        },
+        _ => t.clone(),
+    };
+    toks.map(|toks| toks.iter().map(settle).collect())
 }
 
 /// The table a figure belongs to.
@@ -1651,29 +1613,18 @@ fn table_of(id: CellId) -> Table {
 
 /// Whether a position holds a figure other than 0 (a blank, a placeholder or 0 is no figure).
 fn holds_figure(g: &Grid, (r, c): (u32, u32)) -> bool {
-    match g.sheet.get(r, c) {
-        Some(Value::Number(x)) => *x != 0.0,
-        Some(Value::Text(t)) => match number::parse(t) {
-            Parsed::Number(x) => x != 0.0,
-            _ => false,
-        },
-        Some(_) => true,
-        None => false,
+    let v = g.sheet.get(r, c);
+    match figure(v) {
+        Copy::Number(x) => x != 0.0,
+        Copy::Blank => false,
+        Copy::Other => !matches!(v, Some(Value::Text(_))),
     }
-}
-
-/// Whether a key is one of the helper heads (代码, 序号 …).
-fn is_helper_key(k: &str) -> bool {
-    catalogue().helpers.iter().any(|h| h == k)
 }
 
 /// Whether the nearest text above or to the left of a position is a helper head (代码, 序号 …).
 fn is_helper(g: &Grid, (r, c): (u32, u32)) -> bool {
-    let helper = |run: Option<&Run>| {
-        run.and_then(|run| g.last_key(run))
-            .is_some_and(is_helper_key)
-    };
-    helper(g.head_above(r, c)) || helper(g.head_left(r, c))
+    let helpers = &catalogue().helpers;
+    g.ends_in(g.head_above(r, c), helpers) || g.ends_in(g.head_left(r, c), helpers)
 }
 
 /// What a copy of a figure holds, for comparing copies.
@@ -1688,7 +1639,12 @@ enum Copy {
 }
 
 fn copy_at(book: &Book, p: Pos) -> Copy {
-    match book.sheets.get(p.sheet).and_then(|s| s.get(p.row, p.col)) {
+    figure(book.sheets.get(p.sheet).and_then(|s| s.get(p.row, p.col)))
+}
+
+/// What a cell holds as a figure.
+fn figure(v: Option<&Value>) -> Copy {
+    match v {
         None => Copy::Blank,
         Some(Value::Number(x)) => Copy::Number(*x),
         Some(Value::Text(t)) => match number::parse(t) {
@@ -1738,11 +1694,7 @@ impl Report<'_> {
     }
 
     fn two_near(&mut self, sheet: usize, at: (u32, u32), a: TextId, b: TextId) {
-        let cell = self.cell_ref(Pos {
-            sheet,
-            row: at.0,
-            col: at.1,
-        });
+        let cell = self.cell_ref(Pos::at(sheet, at));
         let written = self.written(sheet, at);
         self.out.push(
             rules::READ_AMBIGUOUS.error(format!(
@@ -1800,15 +1752,11 @@ impl Report<'_> {
                 // The alias as the catalogue spells it (a cell may hold a whole path); a near
                 // miss as the cell holds it.
                 let alias = d.alias.and_then(|a| format::ALIASES.get(usize::from(a)));
-                let written = match alias {
-                    Some(a) => a.text.to_string(),
-                    None => self.written(first.pos.sheet, d.at),
-                };
-                let cell = self.cell_ref(Pos {
-                    sheet: first.pos.sheet,
-                    row: d.at.0,
-                    col: d.at.1,
-                });
+                let written = alias.map_or_else(
+                    || self.written(first.pos.sheet, d.at),
+                    |a| a.text.to_string(),
+                );
+                let cell = self.cell_ref(Pos::at(first.pos.sheet, d.at));
                 let official = self.cat.label(d.text);
                 if let (CellId::T3(r, _), Some(a)) = (id, alias) {
                     // “（六）其他处理” read as 3.其他: the group's other rows are absent, not missing.
@@ -1822,18 +1770,16 @@ impl Report<'_> {
                     list.push(cell);
                 }
             }
-            if let Some((row, col)) = first.label {
-                let sheet = first.pos.sheet;
-                self.labels.insert(id, Pos { sheet, row, col });
+            if let Some(label) = first.label {
+                self.labels.insert(id, Pos::at(first.pos.sheet, label));
             }
             chosen.insert(id, first.pos);
         }
         self.duplicates(&dups, &found_in);
         for ((official, alias, written), cells) in devs {
-            let why = match alias.and_then(|a| format::ALIASES.get(usize::from(a))) {
-                Some(a) => a.note.to_string(),
-                None => "与年报格式相差一两个字".to_string(),
-            };
+            let why = alias
+                .and_then(|a| format::ALIASES.get(usize::from(a)))
+                .map_or("与年报格式相差一两个字", |a| a.note);
             self.out.push(
                 rules::READ_DEVIATION
                     .warning(format!(
@@ -1904,11 +1850,7 @@ impl Report<'_> {
                     .or_insert((*id, true, BTreeSet::new()));
                 line.1 &= *agree;
                 for h in hits {
-                    let label = h.label.map(|(row, col)| Pos {
-                        sheet: h.pos.sheet,
-                        row,
-                        col,
-                    });
+                    let label = h.label.map(|at| Pos::at(h.pos.sheet, at));
                     line.2.insert(label.unwrap_or(h.pos));
                 }
             }
@@ -1978,39 +1920,37 @@ impl Report<'_> {
                 };
                 let col_lost =
                     |c: usize| (0..T3_ROWS.len()).all(|r| lost.contains(&CellId::T3(r, c)));
-                for (r, row) in T3_ROWS.iter().enumerate().filter(|(r, _)| row_lost(*r)) {
-                    if r == format::T3_RESULTS_TOTAL {
-                        self.out.push(
-                            rules::READ_TOTAL_MISSING
-                                .warning("表三没有“（七）总计”行，已按各项办理结果之和计算。"),
-                        );
-                    } else {
-                        self.out.push(
-                            rules::READ_ROW_MISSING
-                                .error(format!("表三缺少{}行。", row.describe()))
-                                .at(anchor.clone())
-                                .hint("请按年报格式补齐该行（没有的填 0）。"),
-                        );
-                    }
-                }
-                for (c, col) in format::T3_COLS
+                // Whole rows and columns: a lost total is computed (a warning), the others are
+                // errors.
+                let rows = T3_ROWS.iter().enumerate().filter(|(r, _)| row_lost(*r));
+                let rows = rows.map(|(r, row)| {
+                    (
+                        r == format::T3_RESULTS_TOTAL,
+                        "表三没有“（七）总计”行，已按各项办理结果之和计算。",
+                        &rules::READ_ROW_MISSING,
+                        format!("表三缺少{}行。", row.describe()),
+                        "请按年报格式补齐该行（没有的填 0）。",
+                    )
+                });
+                let cols = format::T3_COLS
                     .iter()
                     .enumerate()
-                    .filter(|(c, _)| col_lost(*c))
-                {
-                    if c == format::T3_TOTAL_COL {
-                        self.out.push(
-                            rules::READ_TOTAL_MISSING
-                                .warning("表三没有“总计”列，已按各类申请人之和计算。"),
-                        );
+                    .filter(|(c, _)| col_lost(*c));
+                let cols = cols.map(|(c, col)| {
+                    (
+                        c == format::T3_TOTAL_COL,
+                        "表三没有“总计”列，已按各类申请人之和计算。",
+                        &rules::READ_COLUMN_MISSING,
+                        format!("表三缺少「{}」列。", col.label),
+                        "请按年报格式补齐该列（没有的填 0）。",
+                    )
+                });
+                for (total, computed, rule, missing, hint) in rows.chain(cols) {
+                    self.out.push(if total {
+                        rules::READ_TOTAL_MISSING.warning(computed)
                     } else {
-                        self.out.push(
-                            rules::READ_COLUMN_MISSING
-                                .error(format!("表三缺少「{}」列。", col.label))
-                                .at(anchor.clone())
-                                .hint("请按年报格式补齐该列（没有的填 0）。"),
-                        );
-                    }
+                        rule.error(missing).at(anchor.clone()).hint(hint)
+                    });
                 }
                 let rest: Vec<CellId> = lost
                     .iter()
@@ -2129,13 +2069,9 @@ fn row_name(id: CellId) -> String {
 
 /// What a table needs, in words, for the message when it is not found.
 fn needs(table: Table) -> String {
-    let quoted = |labels: Vec<&str>| -> String {
-        labels
-            .iter()
-            .map(|l| format!("“{l}”"))
-            .collect::<Vec<_>>()
-            .join("")
-    };
+    fn quoted<'l>(labels: impl Iterator<Item = &'l str>) -> String {
+        labels.map(|l| format!("“{l}”")).collect()
+    }
     match table {
         Table::T2 => format!(
             "需要有{}行及其表头",
@@ -2143,18 +2079,17 @@ fn needs(table: Table) -> String {
                 format::T2_BLOCKS
                     .iter()
                     .flat_map(|b| b.rows.iter().map(|r| r.label))
-                    .collect()
             )
         ),
         Table::T3 => format!(
             "需要有“{}”等行，以及{}列",
             format::T3_ROWS[format::T3_NEW].label(),
-            quoted(format::T3_COLS.iter().map(|c| c.label).collect())
+            quoted(format::T3_COLS.iter().map(|c| c.label))
         ),
         Table::T4 => format!(
             "需要有{}表头，及其下的{}列",
-            quoted(format::T4_GROUPS.iter().map(|(g, _)| g.label).collect()),
-            quoted(format::T4_RESULTS.iter().map(|r| r.label).collect())
+            quoted(format::T4_GROUPS.iter().map(|(g, _)| g.label)),
+            quoted(format::T4_RESULTS.iter().map(|r| r.label))
         ),
     }
 }
@@ -2167,44 +2102,41 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
     let mut out = Vec::new();
     let chosen_at: BTreeSet<Pos> = chosen.values().copied().collect();
     for g in grids {
-        // Rows labelled 合计: each figure under a column of a table's figures.
+        let is_sum = |run: &Run| g.ends_in(Some(run), sum_keys);
+        // A figure at `at` on a total line: the total of the chosen figures that `part` accepts.
+        let mut add = |at: (u32, u32), run: &Run, part: &dyn Fn(&Pos) -> bool| {
+            if chosen_at.contains(&g.pos(at)) {
+                return;
+            }
+            let parts: Vec<CellId> = lines
+                .iter()
+                .filter(|(p, id)| {
+                    p.sheet == g.index && !id.is_total() && chosen.get(id) == Some(p) && part(p)
+                })
+                .map(|(_, id)| *id)
+                .collect();
+            if parts.len() >= 2 {
+                out.push(Sum {
+                    at: g.pos(at),
+                    label: g.last_key(run).unwrap_or_default().to_string(),
+                    parts,
+                });
+            }
+        };
+        // Rows labelled 合计: each figure under a column of a table's figures, back to the
+        // previous total line in that column.
         for (&r, runs) in &g.rows {
-            for run in runs {
-                let is_sum = g
-                    .last_key(run)
-                    .is_some_and(|k| sum_keys.iter().any(|s| s == k));
-                if !is_sum {
-                    continue;
-                }
+            for run in runs.iter().filter(|run| is_sum(run)) {
                 for (&(rr, c), o) in g.occ.range((r, run.end.saturating_add(1))..(r + 1, 0)) {
-                    if rr != r || *o != Occ::Value || chosen_at.contains(&g.pos((r, c))) {
-                        continue;
-                    }
-                    let parts: Vec<CellId> = lines
-                        .iter()
-                        .filter(|(p, id)| {
-                            p.sheet == g.index
-                                && p.col == c
+                    if rr == r && *o == Occ::Value {
+                        add((r, c), run, &|p| {
+                            p.col == c
                                 && p.row < r
-                                && !id.is_total()
-                                && chosen.get(id) == Some(p)
-                        })
-                        .filter(|(p, _)| {
-                            // Back to the previous total line in this column.
-                            !g.rows.range(p.row + 1..r).any(|(_, rs)| {
-                                rs.iter().any(|x| {
-                                    g.last_key(x)
-                                        .is_some_and(|k| sum_keys.iter().any(|s| s == k))
-                                })
-                            })
-                        })
-                        .map(|(_, id)| *id)
-                        .collect();
-                    if parts.len() >= 2 {
-                        out.push(Sum {
-                            at: g.pos((r, c)),
-                            label: g.last_key(run).unwrap_or_default().to_string(),
-                            parts,
+                                && !g
+                                    .rows
+                                    .range(p.row + 1..r)
+                                    .flat_map(|(_, rs)| rs)
+                                    .any(is_sum)
                         });
                     }
                 }
@@ -2212,52 +2144,16 @@ fn sums(grids: &[Grid], lines: &[(Pos, CellId)], chosen: &BTreeMap<CellId, Pos>)
         }
         // Columns labelled 合计: each figure right of a row of a table's figures.
         for (&c, runs) in &g.cols {
-            for run in runs {
-                let is_sum = g
-                    .last_key(run)
-                    .is_some_and(|k| sum_keys.iter().any(|s| s == k));
-                if !is_sum {
-                    continue;
-                }
+            for run in runs.iter().filter(|run| is_sum(run)) {
                 for r in run.end.saturating_add(1)..run.end.saturating_add(MAX_DEPTH) {
-                    if g.occ.get(&(r, c)) != Some(&Occ::Value) || chosen_at.contains(&g.pos((r, c)))
-                    {
-                        continue;
-                    }
-                    let parts: Vec<CellId> = lines
-                        .iter()
-                        .filter(|(p, id)| {
-                            p.sheet == g.index
-                                && p.row == r
-                                && p.col < c
-                                && !id.is_total()
-                                && chosen.get(id) == Some(p)
-                        })
-                        .map(|(_, id)| *id)
-                        .collect();
-                    if parts.len() >= 2 {
-                        out.push(Sum {
-                            at: g.pos((r, c)),
-                            label: g.last_key(run).unwrap_or_default().to_string(),
-                            parts,
-                        });
+                    if g.occ.get(&(r, c)) == Some(&Occ::Value) {
+                        add((r, c), run, &|p| p.row == r && p.col < c);
                     }
                 }
             }
         }
     }
     out
-}
-
-/// The official label keys of the three tables and their aliases' keys, for tests of the
-/// catalogue: (official label, keys it may be written as).
-pub fn label_forms() -> Vec<(&'static str, Vec<String>)> {
-    let cat = catalogue();
-    cat.labels
-        .iter()
-        .zip(&cat.forms)
-        .map(|(l, f)| (*l, f.clone()))
-        .collect()
 }
 
 #[cfg(test)]
